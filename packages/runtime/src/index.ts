@@ -1,2 +1,10 @@
-export {};
+export { createNamedTask, type Task, type CreateNamedTaskOptions } from './task.js';
+export { sleepUntilShutdown } from './sleep.js';
+export { superviseTasks, type SupervisorExit, type SupervisorReason, type SuperviseTasksOptions } from './supervise.js';
+export { drainTasks, type DrainReport, type DrainTasksOptions } from './drain.js';
+export { gatherWithLogging, gatherChunked, type GatherResult, type Thunk, type GatherWithLoggingOptions, type GatherChunkedOptions } from './gather.js';
+export { createAsyncMetrics, type AsyncMetrics, type CreateAsyncMetricsOptions } from './metrics.js';
+export { isDynamicLabel, DYNAMIC_LABEL, OVERFLOW_LABEL, MAX_LABELS_PER_METRIC } from './label-guard.js';
+export { superviseSession, type Session, type SuperviseSessionOptions, type SessionResult } from './session.js';
+export { consoleLogger, type Logger } from './logger.js';
 export * from './adapters/index.js';

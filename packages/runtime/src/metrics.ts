@@ -1,0 +1,201 @@
+import { Counter, Histogram, register as defaultRegistry, type Registry } from 'prom-client';
+import { LabelGuard } from './label-guard.js';
+import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
+import { assertOptions, hasMethods } from './validate.js';
+
+export type SupervisorReason = 'disconnect' | 'crash' | 'lifetime_done';
+
+/**
+ * The runtime's Prometheus instruments. Every `label` passes the label guard (see
+ * `isDynamicLabel`) before it reaches prom-client; recording never throws.
+ */
+export interface AsyncMetrics {
+  readonly registry: Registry;
+  /** `async_supervisor_exit_total{label,reason}` += 1 */
+  recordSupervisorExit(label: string, reason: SupervisorReason): void;
+  /** `async_drain_duration_seconds{label}` observes; `async_drain_timeout_total{label}` += 1 when timed out */
+  recordDrain(label: string, durationSeconds: number, timedOut: boolean): void;
+  /** `async_gather_duration_seconds{label}` observes; `async_gather_failures_total{label}` += failures */
+  recordGather(label: string, durationSeconds: number, failures: number): void;
+}
+
+export interface CreateAsyncMetricsOptions {
+  /** Receives the label guard's once-per-metric warnings. */
+  logger?: Logger;
+}
+
+export const METRIC_NAMES = {
+  supervisorExit: 'async_supervisor_exit_total',
+  drainTimeout: 'async_drain_timeout_total',
+  drainDuration: 'async_drain_duration_seconds',
+  gatherFailures: 'async_gather_failures_total',
+  gatherDuration: 'async_gather_duration_seconds',
+} as const;
+
+const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+// Guard state lives with the metric, not the AsyncMetrics instance, so several instances sharing
+// one registry (and so one metric) also share the 100-label budget.
+const guards = new WeakMap<object, LabelGuard>();
+
+function guardFor(metric: object, name: string): LabelGuard {
+  let guard = guards.get(metric);
+  if (guard === undefined) {
+    guard = new LabelGuard(name);
+    guards.set(metric, guard);
+  }
+  return guard;
+}
+
+interface MetricShape {
+  type?: unknown;
+  labelNames?: unknown;
+}
+
+/** prom-client throws on a second registration of a name, so reuse what the registry holds. */
+function getOrCreate<M extends Counter<string> | Histogram<string>>(
+  registry: Registry,
+  name: string,
+  type: 'counter' | 'histogram',
+  labelNames: readonly string[],
+  create: () => M,
+): M {
+  const existing = registry.getSingleMetric(name);
+  if (existing === undefined) return create();
+  const shape = existing as unknown as MetricShape;
+  const sameLabels =
+    Array.isArray(shape.labelNames) &&
+    shape.labelNames.length === labelNames.length &&
+    labelNames.every((label) => (shape.labelNames as unknown[]).includes(label));
+  if (shape.type !== type || !sameLabels) {
+    throw new Error(
+      `registry already holds a metric "${name}" that is not a ${type} with labels [${labelNames.join(', ')}]`,
+    );
+  }
+  return existing as unknown as M;
+}
+
+class PromAsyncMetrics implements AsyncMetrics {
+  readonly registry: Registry;
+  readonly #logger: Logger | undefined;
+  readonly #supervisorExit: Counter<'label' | 'reason'>;
+  readonly #drainTimeout: Counter<'label'>;
+  readonly #drainDuration: Histogram<'label'>;
+  readonly #gatherFailures: Counter<'label'>;
+  readonly #gatherDuration: Histogram<'label'>;
+  #failureLogged = false;
+
+  constructor(registry: Registry, logger: Logger | undefined) {
+    this.registry = registry;
+    this.#logger = logger;
+    const registers = [registry];
+    this.#supervisorExit = getOrCreate(registry, METRIC_NAMES.supervisorExit, 'counter', ['label', 'reason'], () =>
+      new Counter({ name: METRIC_NAMES.supervisorExit, help: 'Supervisor exits by label and reason (disconnect, crash, lifetime_done)', labelNames: ['label', 'reason'], registers }));
+    this.#drainTimeout = getOrCreate(registry, METRIC_NAMES.drainTimeout, 'counter', ['label'], () =>
+      new Counter({ name: METRIC_NAMES.drainTimeout, help: 'Drains that hit their timeout', labelNames: ['label'], registers }));
+    this.#drainDuration = getOrCreate(registry, METRIC_NAMES.drainDuration, 'histogram', ['label'], () =>
+      new Histogram({ name: METRIC_NAMES.drainDuration, help: 'Duration of whole drains in seconds', labelNames: ['label'], buckets: DURATION_BUCKETS, registers }));
+    this.#gatherFailures = getOrCreate(registry, METRIC_NAMES.gatherFailures, 'counter', ['label'], () =>
+      new Counter({ name: METRIC_NAMES.gatherFailures, help: 'Failed items of gathers', labelNames: ['label'], registers }));
+    this.#gatherDuration = getOrCreate(registry, METRIC_NAMES.gatherDuration, 'histogram', ['label'], () =>
+      new Histogram({ name: METRIC_NAMES.gatherDuration, help: 'Duration of whole gathers in seconds', labelNames: ['label'], buckets: DURATION_BUCKETS, registers }));
+  }
+
+  /** False once the registry was cleared or the metric replaced, so the shared instance can be rebuilt. */
+  get isRegistered(): boolean {
+    return this.registry.getSingleMetric(METRIC_NAMES.supervisorExit) === (this.#supervisorExit as unknown);
+  }
+
+  recordSupervisorExit(label: string, reason: SupervisorReason): void {
+    this.#record(() => {
+      this.#supervisorExit.inc({ label: this.#guard(this.#supervisorExit, METRIC_NAMES.supervisorExit, label), reason });
+    });
+  }
+
+  recordDrain(label: string, durationSeconds: number, timedOut: boolean): void {
+    this.#record(() => {
+      this.#drainDuration.observe({ label: this.#guard(this.#drainDuration, METRIC_NAMES.drainDuration, label) }, durationSeconds);
+      if (timedOut) this.#drainTimeout.inc({ label: this.#guard(this.#drainTimeout, METRIC_NAMES.drainTimeout, label) });
+    });
+  }
+
+  recordGather(label: string, durationSeconds: number, failures: number): void {
+    this.#record(() => {
+      this.#gatherDuration.observe({ label: this.#guard(this.#gatherDuration, METRIC_NAMES.gatherDuration, label) }, durationSeconds);
+      if (failures > 0) {
+        this.#gatherFailures.inc({ label: this.#guard(this.#gatherFailures, METRIC_NAMES.gatherFailures, label) }, failures);
+      }
+    });
+  }
+
+  #guard(metric: object, name: string, label: string): string {
+    return guardFor(metric, name).resolve(label, this.#logger);
+  }
+
+  // Metrics are observability: a failure to record must never break the code being observed.
+  #record(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      if (!this.#failureLogged) {
+        this.#failureLogged = true;
+        safeLog(this.#logger, 'warn', { err: error }, 'ghostguard metrics could not be recorded');
+      }
+    }
+  }
+}
+
+/**
+ * Creates (or, when `registry` already holds them, reuses) the runtime's five metrics on
+ * `registry` (default: prom-client's default registry). Calling it twice on one registry returns
+ * instances that share the metrics and never throws. It throws only when the registry holds a
+ * metric of the same name with another type or label set.
+ */
+export function createAsyncMetrics(registry?: Registry, options?: CreateAsyncMetricsOptions): AsyncMetrics {
+  if (registry !== undefined && (typeof registry !== 'object' || registry === null || typeof registry.getSingleMetric !== 'function')) {
+    throw new TypeError('`registry` must be a prom-client Registry');
+  }
+  assertOptions(options, 'options');
+  assertOptionalLogger(options?.logger, 'options.logger');
+  return new PromAsyncMetrics(registry ?? defaultRegistry, options?.logger);
+}
+
+const noopMetrics: AsyncMetrics = {
+  registry: defaultRegistry,
+  recordSupervisorExit() {},
+  recordDrain() {},
+  recordGather() {},
+};
+
+let shared: PromAsyncMetrics | undefined;
+let sharedFailureLogged = false;
+
+/**
+ * The instance used when a function gets no `metrics` option: created on first use (importing the
+ * package registers nothing) on prom-client's default registry, and rebuilt if that registry was
+ * cleared. If the registry holds conflicting metrics, recording is skipped and logged once.
+ */
+export function defaultAsyncMetrics(logger?: Logger): AsyncMetrics {
+  if (shared?.isRegistered) return shared;
+  try {
+    shared = new PromAsyncMetrics(defaultRegistry, undefined);
+    return shared;
+  } catch (error) {
+    if (!sharedFailureLogged) {
+      sharedFailureLogged = true;
+      safeLog(logger, 'warn', { err: error }, 'ghostguard default metrics unavailable; not recording');
+    }
+    return noopMetrics;
+  }
+}
+
+export function resolveMetrics(metrics: AsyncMetrics | undefined, logger?: Logger): AsyncMetrics {
+  return metrics ?? defaultAsyncMetrics(logger);
+}
+
+export function assertOptionalMetrics(value: unknown, argument: string): asserts value is AsyncMetrics | undefined {
+  if (value === undefined) return;
+  if (!hasMethods(value, ['recordSupervisorExit', 'recordDrain', 'recordGather'])) {
+    throw new TypeError(`\`${argument}\` must be an AsyncMetrics from createAsyncMetrics()`);
+  }
+}

@@ -1,0 +1,116 @@
+import { noop, onAbort } from './abort.js';
+import { assertOptionalMetrics, resolveMetrics, type AsyncMetrics, type SupervisorReason } from './metrics.js';
+import { observeSettlement, type Task } from './task.js';
+import { assertName, assertOptionalAbortSignal, assertRequiredOptions, toTaskArray } from './validate.js';
+
+export type { SupervisorReason } from './metrics.js';
+
+export interface SupervisorExit {
+  reason: SupervisorReason;
+  task?: Task;
+  error?: unknown;
+}
+
+export interface SuperviseTasksOptions {
+  /** Static metric label, e.g. the handler name. */
+  label: string;
+  /** Aborting it ends supervision with `disconnect`. */
+  signal?: AbortSignal;
+  /** Tasks whose normal completion does not end supervision (their rejection still does). */
+  finite?: Iterable<Task>;
+  metrics?: AsyncMetrics;
+}
+
+const PRIORITY: Record<SupervisorReason, number> = { disconnect: 0, crash: 1, lifetime_done: 2 };
+
+/**
+ * Watches tasks, possibly added over time, until the first exit condition. Each task gets one
+ * removable settle observer, so memory is proportional to the tasks still running, never to how
+ * long supervision has lasted or how many finite tasks came and went.
+ *
+ * Same-turn rule: events are collected until the event loop's next check phase (`setImmediate`),
+ * i.e. everything in the current macrotask, its microtasks and the rest of the current I/O
+ * phase counts as simultaneous, and the highest-priority event wins (disconnect > crash >
+ * lifetime_done; ties go to the first observed). A disconnect has top priority, so it decides at once.
+ */
+export class Supervisor {
+  readonly exited: Promise<SupervisorExit>;
+  readonly #label: string;
+  readonly #metrics: AsyncMetrics | undefined;
+  readonly #watched = new Map<Task, () => void>();
+  #resolve: ((exit: SupervisorExit) => void) | undefined;
+  #candidate: SupervisorExit | undefined;
+  #decision: ReturnType<typeof setImmediate> | undefined;
+  #stopWatchingSignal = noop;
+  #done = false;
+
+  constructor(label: string, signal: AbortSignal | undefined, metrics: AsyncMetrics | undefined) {
+    this.#label = label;
+    this.#metrics = metrics;
+    this.exited = new Promise((resolve) => {
+      this.#resolve = resolve;
+    });
+    if (signal?.aborted) this.#offer({ reason: 'disconnect' });
+    else if (signal) this.#stopWatchingSignal = onAbort(signal, () => this.#offer({ reason: 'disconnect' }));
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Supervises one more task; ignored once supervision has ended. */
+  add(task: Task, finite: boolean): void {
+    if (this.#done || this.#watched.has(task)) return;
+    const stop = observeSettlement(task, (settlement) => {
+      this.#watched.delete(task);
+      if (settlement.status === 'rejected') this.#offer({ reason: 'crash', task, error: settlement.reason });
+      else if (!finite) this.#offer({ reason: 'lifetime_done', task });
+    });
+    this.#watched.set(task, stop);
+  }
+
+  #offer(event: SupervisorExit): void {
+    if (this.#done) return;
+    if (this.#candidate === undefined || PRIORITY[event.reason] < PRIORITY[this.#candidate.reason]) this.#candidate = event;
+    if (event.reason === 'disconnect') this.#decide();
+    else this.#decision ??= setImmediate(() => this.#decide());
+  }
+
+  #decide(): void {
+    const exit = this.#candidate;
+    if (this.#done || exit === undefined) return;
+    this.#done = true;
+    if (this.#decision !== undefined) clearImmediate(this.#decision);
+    this.#stopWatchingSignal();
+    for (const stop of this.#watched.values()) stop();
+    this.#watched.clear();
+    resolveMetrics(this.#metrics).recordSupervisorExit(this.#label, exit.reason);
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    resolve?.(exit);
+  }
+}
+
+/**
+ * Resolves (never rejects) at the first of: `signal` aborted → `disconnect`; a task rejects →
+ * `crash` with `task` and `error`; a task not in `finite` resolves → `lifetime_done` with `task`.
+ * `tasks` is read once, at the call. It cancels nothing: follow it with `drainTasks`.
+ *
+ * @example
+ * const exit = await superviseTasks([receive, heartbeat, flush], { label: 'pusher', signal, finite: [flush] });
+ * await drainTasks(tasks, { label: 'pusher', timeoutMs: 30_000, cancel: false });
+ */
+export function superviseTasks(tasks: Iterable<Task>, options: SuperviseTasksOptions): Promise<SupervisorExit> {
+  const snapshot = toTaskArray(tasks, 'tasks');
+  assertRequiredOptions(options, 'options');
+  assertName(options.label, 'options.label');
+  assertOptionalAbortSignal(options.signal, 'options.signal');
+  assertOptionalMetrics(options.metrics, 'options.metrics');
+  const finite = new Set(options.finite === undefined ? [] : toTaskArray(options.finite, 'options.finite'));
+
+  const supervisor = new Supervisor(options.label, options.signal, options.metrics);
+  for (const task of snapshot) supervisor.add(task, finite.has(task));
+  // A task listed only in `finite` is still watched for crashes rather than silently ignored.
+  for (const task of finite) supervisor.add(task, true);
+  return supervisor.exited;
+}
