@@ -21,5 +21,8 @@ export const typedRuleTester = new RuleTester({
   defaultFilenames: { ts: 'file.ts', tsx: 'react.tsx' },
 });
 
-/** For `.cjs` cases: CommonJS script, as flat config parses `.cjs` files. */
-export const commonJsLanguageOptions = { sourceType: 'script' } as const;
+/**
+ * For `.cjs` cases: CommonJS script, as flat config parses `.cjs` files. RuleTester forces
+ * `parserOptions.sourceType: 'module'` unless the case overrides it, hence the parserOptions.
+ */
+export const commonJsLanguageOptions = { sourceType: 'commonjs', parserOptions: { sourceType: 'script' } } as const;
