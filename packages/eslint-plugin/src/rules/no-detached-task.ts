@@ -1,16 +1,294 @@
-// PLACEHOLDER: replaced by the real rule implementation.
+import { AST_NODE_TYPES, ASTUtils, AST_TOKEN_TYPES, ESLintUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../utils/create-rule.js';
+import { isGlobalReference, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
+import {
+  createPromiseRecognizer,
+  handlesRejection,
+  isFunctionNode,
+  promiseChainRoot,
+  type FunctionNode,
+} from '../utils/promise.js';
+import { planRuntimeImport } from '../utils/runtime-import.js';
 
-export default createRule({
+type Options = [{ taskHelpers?: string[]; requireTracking?: boolean }];
+type MessageIds = 'detached' | 'untracked' | 'asyncCallback' | 'suggestAwait' | 'suggestNamedTask';
+
+const TASK_HELPER = 'createNamedTask';
+const { DefinitionType } = TSESLint.Scope;
+const FALLBACK_TASK_NAME = 'task';
+
+/** Global functions that call their first argument later and ignore what it returns. */
+const GLOBAL_CALLBACK_SINKS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
+const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self']);
+
+/** Expressions that can follow `await` without parentheses. */
+const UNARY_OPERAND_TYPES = new Set<AST_NODE_TYPES>([
+  AST_NODE_TYPES.CallExpression,
+  AST_NODE_TYPES.ChainExpression,
+  AST_NODE_TYPES.Identifier,
+  AST_NODE_TYPES.ImportExpression,
+  AST_NODE_TYPES.MemberExpression,
+  AST_NODE_TYPES.NewExpression,
+  AST_NODE_TYPES.TaggedTemplateExpression,
+  AST_NODE_TYPES.TSNonNullExpression,
+]);
+
+export default createRule<Options, MessageIds>({
   name: 'no-detached-task',
   meta: {
     type: 'problem',
-    docs: { description: 'placeholder', recommended: 'recommended' },
-    messages: { placeholder: 'placeholder' },
-    schema: [],
+    docs: {
+      description: 'Disallow promises that are started and dropped instead of awaited, returned, stored or tracked as a task',
+      recommended: 'recommended',
+      requiresTypeChecking: false,
+    },
+    hasSuggestions: true,
+    defaultOptions: [{ taskHelpers: [TASK_HELPER], requireTracking: false }],
+    messages: {
+      detached:
+        'This promise is started and dropped: its rejection goes unhandled and nothing waits for it or cancels it when the connection ends. Await it, return it, or start it with createNamedTask.',
+      untracked:
+        'This promise handles its rejection but is not tracked: it can outlive its connection. Start it with createNamedTask so it is drained with the connection.',
+      asyncCallback:
+        '{{sink}} ignores the promise this callback returns: its rejection goes unhandled and nothing waits for it. Run the work as a named task or loop with `for…of` and `await`.',
+      suggestAwait: 'Await the promise.',
+      suggestNamedTask: "Start it as a tracked task: createNamedTask('{{name}}', …).",
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          taskHelpers: {
+            type: 'array',
+            description:
+              'Functions that track the promise they are given or return (calls of them are never reported). A plain name matches a function or method of that name; a dotted name (`tasks.track`) matches that exact callee.',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+          },
+          requireTracking: {
+            type: 'boolean',
+            description:
+              'Also report promises whose rejection is handled (`.catch(handler)`, `.then(ok, fail)`) but which are not tracked as a task.',
+          },
+        },
+      },
+    ],
   },
-  defaultOptions: [],
-  create() {
-    return {};
+  defaultOptions: [{ taskHelpers: [TASK_HELPER], requireTracking: false }],
+  create(context, [options]) {
+    const sourceCode = context.sourceCode;
+    const promises = createPromiseRecognizer(context);
+    const services = ESLintUtils.getParserServices(context, true);
+    const taskHelpers = new Set(options.taskHelpers ?? [TASK_HELPER]);
+    const requireTracking = options.requireTracking === true;
+
+    /** `a.b.c` for callees made of identifiers and `this`, else undefined. */
+    function dottedName(node: TSESTree.Node): string | undefined {
+      const inner = skipTypeWrappers(node);
+      if (inner.type === AST_NODE_TYPES.Identifier) return inner.name;
+      if (inner.type === AST_NODE_TYPES.ThisExpression) return 'this';
+      if (inner.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+      const property = staticPropertyName(inner);
+      const object = dottedName(inner.object);
+      return property !== undefined && object !== undefined ? `${object}.${property}` : undefined;
+    }
+
+    function isTaskHelperCall(node: TSESTree.Node): boolean {
+      if (node.type !== AST_NODE_TYPES.CallExpression && node.type !== AST_NODE_TYPES.NewExpression) return false;
+      const callee = skipTypeWrappers(node.callee);
+      const simpleName =
+        callee.type === AST_NODE_TYPES.Identifier
+          ? callee.name
+          : callee.type === AST_NODE_TYPES.MemberExpression
+            ? staticPropertyName(callee)
+            : undefined;
+      if (simpleName !== undefined && taskHelpers.has(simpleName)) return true;
+      const dotted = dottedName(callee);
+      return dotted !== undefined && taskHelpers.has(dotted);
+    }
+
+    /** The function whose body `node` runs in (arrows included), or undefined at top level. */
+    function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
+      for (let current = node.parent; current; current = current.parent) {
+        if (isFunctionNode(current)) return current;
+      }
+      return undefined;
+    }
+
+    /** A readable name for a function: its own, or the variable, property or method holding it. */
+    function functionName(fn: FunctionNode): string | undefined {
+      if (fn.id) return fn.id.name;
+      const holder = fn.parent;
+      if (holder?.type === AST_NODE_TYPES.VariableDeclarator && holder.id.type === AST_NODE_TYPES.Identifier) return holder.id.name;
+      if (
+        holder?.type === AST_NODE_TYPES.Property ||
+        holder?.type === AST_NODE_TYPES.MethodDefinition ||
+        holder?.type === AST_NODE_TYPES.PropertyDefinition
+      ) {
+        if (holder.key.type === AST_NODE_TYPES.PrivateIdentifier) return holder.key.name;
+        return staticKeyName(holder);
+      }
+      return undefined;
+    }
+
+    /** `fetchUser()` → fetchUser, `this.flush()` → flush, IIFE → the enclosing function's name. */
+    function taskName(started: TSESTree.Node): string {
+      const root = promiseChainRoot(started);
+      if (root.type !== AST_NODE_TYPES.CallExpression) return FALLBACK_TASK_NAME;
+      const callee = skipTypeWrappers(root.callee);
+      if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
+      if (callee.type === AST_NODE_TYPES.MemberExpression) {
+        if (callee.property.type === AST_NODE_TYPES.PrivateIdentifier) return callee.property.name;
+        return staticPropertyName(callee) ?? FALLBACK_TASK_NAME;
+      }
+      if (isFunctionNode(callee)) {
+        const outer = enclosingFunction(callee);
+        return functionName(callee) ?? (outer && functionName(outer)) ?? FALLBACK_TASK_NAME;
+      }
+      return FALLBACK_TASK_NAME;
+    }
+
+    function quoteChar(): string {
+      const firstString = sourceCode.ast.tokens.find((t) => t.type === AST_TOKEN_TYPES.String);
+      return firstString?.value.startsWith('"') ? '"' : "'";
+    }
+
+    function stringLiteral(value: string): string {
+      const quote = quoteChar();
+      const escaped = value.replace(/[\\\n\r\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1)).split(quote).join(`\\${quote}`);
+      return `${quote}${escaped}${quote}`;
+    }
+
+    /** Whether a `tasks` binding visible at `node` is a `Set` that `createNamedTask` can add to. */
+    function tasksSetInScope(node: TSESTree.Node): boolean {
+      const variable = ASTUtils.findVariable(sourceCode.getScope(node), 'tasks');
+      const def = variable?.defs[0];
+      if (!variable || !def || variable.defs.length > 1) return false;
+      if (services.program) {
+        const type = services.getTypeAtLocation(def.name);
+        return type.getSymbol()?.getName() === 'Set';
+      }
+      const annotation =
+        def.name.type === AST_NODE_TYPES.Identifier ? def.name.typeAnnotation?.typeAnnotation : undefined;
+      if (annotation) {
+        return (
+          annotation.type === AST_NODE_TYPES.TSTypeReference &&
+          annotation.typeName.type === AST_NODE_TYPES.Identifier &&
+          annotation.typeName.name === 'Set'
+        );
+      }
+      if (def.type === DefinitionType.Parameter || def.type === DefinitionType.ImportBinding) return true;
+      if (def.type !== DefinitionType.Variable || def.node.id !== def.name || !def.node.init) return false;
+      const init = skipTypeWrappers(def.node.init);
+      return init.type === AST_NODE_TYPES.NewExpression && init.callee.type === AST_NODE_TYPES.Identifier && init.callee.name === 'Set';
+    }
+
+    function suggestionsFor(started: TSESTree.Expression, target: TSESTree.Node): TSESLint.SuggestionReportDescriptor<MessageIds>[] {
+      const operandText = sourceCode.getText(started);
+      const suggestions: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
+      if (enclosingFunction(target)?.async === true) {
+        const awaited = UNARY_OPERAND_TYPES.has(started.type) ? operandText : `(${operandText})`;
+        suggestions.push({ messageId: 'suggestAwait', fix: (fixer) => fixer.replaceText(target, `await ${awaited}`) });
+      }
+      const plan = planRuntimeImport(sourceCode, [TASK_HELPER]);
+      const helper = plan?.refs[TASK_HELPER];
+      if (plan && helper) {
+        const name = taskName(started);
+        const options = tasksSetInScope(target) ? ', { tasks }' : '';
+        const body = started.type === AST_NODE_TYPES.ObjectExpression ? `(${operandText})` : operandText;
+        const replacement = `${helper}(${stringLiteral(name)}, () => ${body}${options})`;
+        suggestions.push({
+          messageId: 'suggestNamedTask',
+          data: { name },
+          fix: (fixer) => [fixer.replaceText(target, replacement), ...plan.fixes(fixer)],
+        });
+      }
+      return suggestions;
+    }
+
+    /**
+     * Reports the promise `expression` starts when nothing uses its value. `target` is what a
+     * suggestion replaces: the expression itself, or the `void` in front of it.
+     */
+    function checkStarted(expression: TSESTree.Expression, target: TSESTree.Node): void {
+      const node = skipTypeWrappers(expression);
+      if (isTaskHelperCall(node)) return;
+      const typed = promises.isThenableTyped(expression);
+      if (typed === false || (typed === undefined && !promises.isPromiseSyntactically(node))) return;
+      let messageId: MessageIds = 'detached';
+      if (handlesRejection(node)) {
+        const root = promiseChainRoot(node);
+        const startsHere =
+          root.type === AST_NODE_TYPES.CallExpression ||
+          root.type === AST_NODE_TYPES.NewExpression ||
+          root.type === AST_NODE_TYPES.ImportExpression;
+        if (!requireTracking || !startsHere || isTaskHelperCall(root)) return;
+        messageId = 'untracked';
+      }
+      context.report({ node: target, messageId, suggest: suggestionsFor(expression, target) });
+    }
+
+    /** Walks the parts of an unused expression whose values are dropped too. */
+    function checkDropped(expression: TSESTree.Expression, voidNode?: TSESTree.UnaryExpression): void {
+      const node = skipTypeWrappers(expression);
+      switch (node.type) {
+        case AST_NODE_TYPES.SequenceExpression:
+          for (const part of node.expressions) checkDropped(part);
+          return;
+        case AST_NODE_TYPES.ConditionalExpression:
+          checkDropped(node.consequent);
+          checkDropped(node.alternate);
+          return;
+        case AST_NODE_TYPES.LogicalExpression:
+          checkDropped(node.left);
+          checkDropped(node.right);
+          return;
+        case AST_NODE_TYPES.CallExpression:
+        case AST_NODE_TYPES.NewExpression:
+        case AST_NODE_TYPES.ImportExpression:
+        case AST_NODE_TYPES.TaggedTemplateExpression:
+          checkStarted(expression, voidNode ?? expression);
+          return;
+        default:
+          // `void x` is checked by its own visitor; awaits, assignments and reads drop nothing.
+          return;
+      }
+    }
+
+    /** `setTimeout`, `queueMicrotask`, `process.nextTick`, `x.forEach`: callers that drop what the callback returns. */
+    function callbackSinkName(call: TSESTree.CallExpression): string | undefined {
+      const callee = skipTypeWrappers(call.callee);
+      if (callee.type === AST_NODE_TYPES.Identifier) {
+        return GLOBAL_CALLBACK_SINKS.has(callee.name) && isGlobalReference(sourceCode, callee, callee.name) ? callee.name : undefined;
+      }
+      if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+      const property = staticPropertyName(callee);
+      if (property === 'forEach') return 'forEach';
+      const object = skipTypeWrappers(callee.object);
+      if (property === undefined || object.type !== AST_NODE_TYPES.Identifier) return undefined;
+      if (!isGlobalReference(sourceCode, object, object.name)) return undefined;
+      if (GLOBAL_OBJECTS.has(object.name) && GLOBAL_CALLBACK_SINKS.has(property)) return property;
+      return object.name === 'process' && property === 'nextTick' ? 'process.nextTick' : undefined;
+    }
+
+    return {
+      ExpressionStatement(node) {
+        if (node.directive === undefined) checkDropped(node.expression);
+      },
+      'UnaryExpression[operator="void"]'(node: TSESTree.UnaryExpression) {
+        checkDropped(node.argument, node);
+      },
+      CallExpression(node) {
+        const sink = callbackSinkName(node);
+        const callback = node.arguments[0];
+        if (!sink || !callback || callback.type === AST_NODE_TYPES.SpreadElement) return;
+        const fn = skipTypeWrappers(callback);
+        const isAsyncLiteral = isFunctionNode(fn) && fn.async && !fn.generator;
+        if (isAsyncLiteral || promises.isPromiseReturningFunction(callback)) {
+          context.report({ node: callback, messageId: 'asyncCallback', data: { sink } });
+        }
+      },
+    };
   },
 });
