@@ -306,6 +306,16 @@ describe('watchWebSocket dispose', () => {
     expect(listenerTotal(ws)).toBe(0);
   });
 
+  it('never holds the process open: its timers are unref()ed', () => {
+    vi.useRealTimers();
+    const timeouts = (): number => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timeouts();
+    const ws = new FakeWebSocket();
+    const watch = watchWebSocket(ws, { heartbeatMs: 1000, receiveTimeoutMs: 5000 });
+    expect(timeouts()).toBe(before);
+    watch.dispose();
+  });
+
   it('leaves nothing behind after 10 000 watches on one socket', () => {
     const ws = new FakeWebSocket();
     for (let i = 0; i < 10_000; i++) watchWebSocket(ws, { heartbeatMs: 100, receiveTimeoutMs: 1000 }).dispose();

@@ -1,5 +1,6 @@
 import { DisconnectError } from './disconnect-error.js';
-import { IdleWatchdog, readDurationOption } from './timers.js';
+import { assertOptionalPositiveTime, assertOptions, hasMethods } from '../validate.js';
+import { IdleWatchdog } from './timers.js';
 import type { SocketWatch } from './ws.js';
 
 /**
@@ -38,12 +39,15 @@ export interface WatchSocketIoOptions {
  * if the client would reconnect).
  */
 export function watchSocketIo(socket: WatchableSocketIo, options: WatchSocketIoOptions = {}): SocketWatch {
-  assertWatchableSocketIo(socket);
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const receiveTimeoutMs = readDurationOption(options, 'receiveTimeoutMs', Infinity);
+  if (!hasMethods(socket, ['on', 'off', 'disconnect']) || typeof socket.connected !== 'boolean') {
+    throw new TypeError('`socket` must be a socket.io Socket with connected, on(), off() and disconnect()');
+  }
+  assertOptions(options, 'options');
+  assertOptionalPositiveTime(options.receiveTimeoutMs, 'options.receiveTimeoutMs');
+  const { receiveTimeoutMs = Infinity } = options;
   const watchesReceive = receiveTimeoutMs !== Infinity;
-  if (watchesReceive && (typeof socket.onAny !== 'function' || typeof socket.offAny !== 'function')) {
-    throw new TypeError('options.receiveTimeoutMs needs a socket with onAny() and offAny() (socket.io ≥ 3)');
+  if (watchesReceive && !hasMethods(socket, ['onAny', 'offAny'])) {
+    throw new TypeError('`options.receiveTimeoutMs` needs a socket with onAny() and offAny() (socket.io ≥ 3)');
   }
 
   const controller = new AbortController();
@@ -96,18 +100,4 @@ export function watchSocketIo(socket: WatchableSocketIo, options: WatchSocketIoO
       if (watchesReceive) socket.offAny?.(onAnyEvent);
     },
   };
-}
-
-function assertWatchableSocketIo(socket: unknown): asserts socket is WatchableSocketIo {
-  const candidate = socket as Partial<Record<keyof WatchableSocketIo, unknown>> | null;
-  const shaped =
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.connected === 'boolean' &&
-    typeof candidate.on === 'function' &&
-    typeof candidate.off === 'function' &&
-    typeof candidate.disconnect === 'function';
-  if (!shaped) {
-    throw new TypeError('socket must be a socket.io Socket with connected, on(), off() and disconnect()');
-  }
 }

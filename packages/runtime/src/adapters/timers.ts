@@ -1,30 +1,14 @@
+import { MAX_TIMER_DELAY_MS } from '../timer.js';
+
 /**
- * Timer plumbing shared by the socket adapters.
+ * Timer plumbing of the socket watchers.
  *
- * Node clamps any delay above 2³¹−1 ms to 1 ms (with a warning), so long delays are
- * armed in chunks. Every timer is `unref()`ed: a watchdog only supervises a socket,
- * and the socket (or its server) is what keeps the process alive — a watchdog must
- * never delay process exit on its own.
+ * Unlike the core's `startTimer`, every timer here is `unref()`ed: a watchdog only
+ * supervises a socket, and whether the process may exit is the socket's business. An
+ * open socket keeps the loop alive anyway; a socket the application unref'd (as
+ * engine.io-client does with `autoUnref`) must not be kept alive by its watchdog for
+ * up to `receiveTimeoutMs`. Delays beyond 2³¹−1 ms are armed in chunks.
  */
-
-/** Largest delay `setTimeout` honours; anything above it fires after 1 ms. */
-export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
-
-/**
- * Checks an optional duration option: a positive number of milliseconds, or
- * `Infinity` to disable the check it controls. Returns `fallback` when absent.
- */
-export function readDurationOption(options: object, name: string, fallback: number): number {
-  const value: unknown = (options as Record<string, unknown>)[name];
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number') {
-    throw new TypeError(`options.${name} must be a number of milliseconds (or Infinity), got ${typeof value}`);
-  }
-  if (Number.isNaN(value) || value <= 0) {
-    throw new RangeError(`options.${name} must be a positive number of milliseconds (or Infinity), got ${String(value)}`);
-  }
-  return value;
-}
 
 /**
  * A one-shot, unref'd timer that honours delays beyond 2³¹−1 ms and arms nothing

@@ -1,5 +1,6 @@
 import { DisconnectError } from './disconnect-error.js';
-import { IdleWatchdog, LongTimer, readDurationOption } from './timers.js';
+import { assertOptionalPositiveTime, assertOptions, hasMethods } from '../validate.js';
+import { IdleWatchdog, LongTimer } from './timers.js';
 
 /**
  * The part of a `ws` WebSocket the watcher uses. `ws` sockets (including the ones
@@ -33,6 +34,8 @@ export interface SocketWatch {
   dispose(): void;
 }
 
+export const DEFAULT_HEARTBEAT_MS = 30_000;
+export const DEFAULT_RECEIVE_TIMEOUT_MS = 300_000;
 const CONNECTING = 0;
 const CLOSING = 2;
 
@@ -53,10 +56,13 @@ const CLOSING = 2;
  * terminated socket.
  */
 export function watchWebSocket(ws: WatchableWebSocket, options: WatchWebSocketOptions = {}): SocketWatch {
-  assertWatchableWebSocket(ws);
-  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  const heartbeatMs = readDurationOption(options, 'heartbeatMs', 30_000);
-  const receiveTimeoutMs = readDurationOption(options, 'receiveTimeoutMs', 300_000);
+  if (!hasMethods(ws, ['on', 'off', 'ping', 'terminate']) || typeof ws.readyState !== 'number') {
+    throw new TypeError('`ws` must be a WebSocket with readyState, on(), off(), ping() and terminate() (a `ws` socket)');
+  }
+  assertOptions(options, 'options');
+  assertOptionalPositiveTime(options.heartbeatMs, 'options.heartbeatMs');
+  assertOptionalPositiveTime(options.receiveTimeoutMs, 'options.receiveTimeoutMs');
+  const { heartbeatMs = DEFAULT_HEARTBEAT_MS, receiveTimeoutMs = DEFAULT_RECEIVE_TIMEOUT_MS } = options;
 
   const controller = new AbortController();
   const heartbeat = new LongTimer();
@@ -145,16 +151,4 @@ export function watchWebSocket(ws: WatchableWebSocket, options: WatchWebSocketOp
 function closeReasonText(reason: unknown): string {
   if (typeof reason === 'string') return reason;
   return reason instanceof Uint8Array ? Buffer.from(reason).toString('utf8') : '';
-}
-
-function assertWatchableWebSocket(ws: unknown): asserts ws is WatchableWebSocket {
-  const candidate = ws as Partial<Record<keyof WatchableWebSocket, unknown>> | null;
-  const shaped =
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.readyState === 'number' &&
-    ['on', 'off', 'ping', 'terminate'].every((method) => typeof candidate[method as keyof WatchableWebSocket] === 'function');
-  if (!shaped) {
-    throw new TypeError('ws must be a WebSocket with readyState, on(), off(), ping() and terminate() (a `ws` socket)');
-  }
 }
