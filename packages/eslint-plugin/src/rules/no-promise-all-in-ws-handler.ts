@@ -1,16 +1,309 @@
-// PLACEHOLDER: replaced by the real rule implementation.
+import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../utils/create-rule.js';
+import { promiseCombinatorOf, type PromiseCombinator } from '../utils/promise-combinator.js';
+import { planRuntimeImport } from '../utils/runtime-import.js';
+import {
+  additionalHandlersSchema,
+  createWsHandlerDetector,
+  isFunctionNode,
+  isTypeWrapper,
+  propertyKeyName,
+  type CustomHandlerPattern,
+  type WsHandler,
+} from '../utils/ws-handler.js';
 
-export default createRule({
+type Options = [{ additionalHandlers?: CustomHandlerPattern[] }];
+type MessageIds = 'combinatorInHandler' | 'suggestGatherWithLogging' | 'suggestSuperviseSession';
+type Usage = 'awaited' | 'returned' | 'chained';
+type SourceCode = Readonly<TSESLint.SourceCode>;
+type Suggestion = TSESLint.SuggestionReportDescriptor<MessageIds>;
+
+const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
+/** A label the runtime's cardinality guard accepts as static. */
+const STATIC_LABEL = /^[A-Za-z_$][\w$-]{0,63}$/;
+const DEFAULT_LABEL = 'ws-handler';
+
+/** Climbs through wrappers that hand the same promise on: `?.`, type assertions, `a ? p : q`, `a || p`. */
+function outermostPromiseExpression(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  for (let parent = current.parent; parent; parent = current.parent) {
+    const passesThrough =
+      parent.type === AST_NODE_TYPES.ChainExpression ||
+      (isTypeWrapper(parent) && parent.expression === current) ||
+      (parent.type === AST_NODE_TYPES.ConditionalExpression && parent.test !== current) ||
+      parent.type === AST_NODE_TYPES.LogicalExpression;
+    if (!passesThrough) break;
+    current = parent;
+  }
+  return current;
+}
+
+function isAsyncGenerator(node: TSESTree.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionNode(current)) return current.async && current.generator;
+  }
+  return false;
+}
+
+function preferredQuote(sourceCode: SourceCode): string {
+  const firstString = sourceCode.ast.tokens.find((t) => t.type === AST_TOKEN_TYPES.String);
+  return firstString?.value.startsWith('"') ? '"' : "'";
+}
+
+/** Name of the nearest named function around `node`, for a readable static metric label. */
+function enclosingFunctionName(node: TSESTree.Node): string | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (!isFunctionNode(current)) continue;
+    if (current.id) return current.id.name;
+    const parent = current.parent;
+    if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
+    if (
+      parent.type === AST_NODE_TYPES.MethodDefinition ||
+      parent.type === AST_NODE_TYPES.PropertyDefinition ||
+      parent.type === AST_NODE_TYPES.Property
+    ) {
+      const key = propertyKeyName(parent.key, parent.computed);
+      if (key !== undefined) return key.replace(/^#/, '');
+    }
+  }
+  return undefined;
+}
+
+function labelFrom(...candidates: (string | undefined)[]): string {
+  return candidates.find((c) => c !== undefined && STATIC_LABEL.test(c) && !/\d{4,}/.test(c)) ?? DEFAULT_LABEL;
+}
+
+/** `items` in `items.map(...)`, `this.webhooks` → `webhooks`. */
+function receiverName(node: TSESTree.Node): string | undefined {
+  if (node.type === AST_NODE_TYPES.Identifier) return node.name;
+  if (node.type === AST_NODE_TYPES.MemberExpression) return propertyKeyName(node.property, node.computed);
+  return undefined;
+}
+
+/** Task name for `session.lifetime(name, ...)`: the called function's name. */
+function taskName(call: TSESTree.CallExpression, index: number): string {
+  return labelFrom(receiverName(call.callee), `task-${index + 1}`);
+}
+
+function callElements(array: TSESTree.ArrayExpression): TSESTree.CallExpression[] | undefined {
+  const calls = array.elements.filter((e): e is TSESTree.CallExpression => e?.type === AST_NODE_TYPES.CallExpression);
+  return calls.length > 0 && calls.length === array.elements.length ? calls : undefined;
+}
+
+/** `items.map((x) => f(x))` with a plain arrow mapper: its thunk form is `items.map((x) => () => f(x))`. */
+function arrowMapper(node: TSESTree.Node): { call: TSESTree.CallExpression; mapper: TSESTree.ArrowFunctionExpression } | undefined {
+  if (node.type !== AST_NODE_TYPES.CallExpression || node.optional || node.arguments.length !== 1) return undefined;
+  const callee = node.callee;
+  const mapper = node.arguments[0];
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.optional || propertyKeyName(callee.property, callee.computed) !== 'map') return undefined;
+  return mapper?.type === AST_NODE_TYPES.ArrowFunctionExpression ? { call: node, mapper } : undefined;
+}
+
+export default createRule<Options, MessageIds>({
   name: 'no-promise-all-in-ws-handler',
   meta: {
     type: 'problem',
-    docs: { description: 'placeholder', recommended: 'recommended' },
-    messages: { placeholder: 'placeholder' },
-    schema: [],
+    docs: {
+      description: 'Disallow `Promise.all`/`allSettled`/`race`/`any` awaited, returned or chained inside a WebSocket connection handler',
+      recommended: 'recommended',
+      requiresTypeChecking: false,
+    },
+    hasSuggestions: true,
+    messages: {
+      combinatorInHandler:
+        '`Promise.{{method}}` {{usage}} in a {{handler}} waits on every task: one task hung after the client left keeps the connection a ghost (its cleanup never runs). Supervise lifetime tasks with `superviseSession` (or `superviseTasks` + `drainTasks`) and fan out with `gatherWithLogging` from @ghostguard/runtime.',
+      suggestGatherWithLogging:
+        "Run the fan-out with `gatherWithLogging` (label '{{label}}'): bounded, logs each failure, never rejects.",
+      suggestSuperviseSession:
+        "Supervise these calls as lifetime tasks with `superviseSession` on `signal` (label '{{label}}'): ends on disconnect or the first exit, then drains.",
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: { additionalHandlers: additionalHandlersSchema },
+      },
+    ],
+    defaultOptions: [{ additionalHandlers: [] }],
   },
-  defaultOptions: [],
-  create() {
-    return {};
+  create(context, [options]) {
+    const sourceCode = context.sourceCode;
+    const detector = createWsHandlerDetector(context, { additionalHandlers: options.additionalHandlers ?? [] });
+
+    function usageOf(node: TSESTree.Node, followBinding: boolean): Usage | undefined {
+      const outer = outermostPromiseExpression(node);
+      const parent = outer.parent;
+      if (!parent) return undefined;
+      switch (parent.type) {
+        case AST_NODE_TYPES.AwaitExpression:
+          return 'awaited';
+        case AST_NODE_TYPES.YieldExpression:
+          // In an async generator, `yield p` awaits `p`.
+          return !parent.delegate && isAsyncGenerator(parent) ? 'awaited' : undefined;
+        case AST_NODE_TYPES.ReturnStatement:
+          return 'returned';
+        case AST_NODE_TYPES.ArrowFunctionExpression:
+          return parent.body === outer ? 'returned' : undefined;
+        case AST_NODE_TYPES.MemberExpression: {
+          const method = propertyKeyName(parent.property, parent.computed);
+          const isChained =
+            parent.object === outer &&
+            method !== undefined &&
+            CHAIN_METHODS.has(method) &&
+            parent.parent.type === AST_NODE_TYPES.CallExpression &&
+            parent.parent.callee === parent;
+          return isChained ? 'chained' : undefined;
+        }
+        case AST_NODE_TYPES.VariableDeclarator: {
+          // `const all = Promise.all(...); ... await all;`
+          if (!followBinding || parent.init !== outer || parent.id.type !== AST_NODE_TYPES.Identifier) return undefined;
+          for (const variable of sourceCode.getDeclaredVariables(parent)) {
+            for (const reference of variable.references) {
+              const usage = reference.isRead() ? usageOf(reference.identifier, false) : undefined;
+              if (usage) return usage;
+            }
+          }
+          return undefined;
+        }
+        default:
+          return undefined;
+      }
+    }
+
+    /** A reportable combinator call, with the handler it sits in. */
+    function reportable(call: TSESTree.CallExpression): { method: PromiseCombinator; usage: Usage; handler: WsHandler } | undefined {
+      const method = promiseCombinatorOf(sourceCode, call);
+      if (!method) return undefined;
+      const usage = usageOf(call, true);
+      if (!usage) return undefined;
+      const handler = detector.enclosingHandler(call);
+      return handler ? { method, usage, handler } : undefined;
+    }
+
+    /** Nested in the arguments of a combinator that is itself reported: one diagnostic is enough. */
+    function isCoveredByOuterReport(call: TSESTree.CallExpression): boolean {
+      let child: TSESTree.Node = call;
+      for (let current: TSESTree.Node | undefined = call.parent; current; child = current, current = current.parent) {
+        if (
+          current.type === AST_NODE_TYPES.CallExpression &&
+          current.arguments.includes(child as TSESTree.CallExpressionArgument) &&
+          reportable(current)
+        ) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** `await Promise.all(x);` as a statement: its value is unused, so a never-rejecting helper is a drop-in. */
+    function awaitedStatement(call: TSESTree.CallExpression): TSESTree.ExpressionStatement | undefined {
+      const parent = call.parent;
+      if (call.optional || parent.type !== AST_NODE_TYPES.AwaitExpression) return undefined;
+      return parent.parent.type === AST_NODE_TYPES.ExpressionStatement ? parent.parent : undefined;
+    }
+
+    function gatherSuggestion(call: TSESTree.CallExpression, argument: TSESTree.Node): Suggestion | undefined {
+      const plan = planRuntimeImport(sourceCode, ['gatherWithLogging']);
+      if (!plan) return undefined;
+      const quote = preferredQuote(sourceCode);
+      let thunkEdits: (fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[];
+      let label: string;
+      const mapped = arrowMapper(argument);
+      if (argument.type === AST_NODE_TYPES.ArrayExpression) {
+        const calls = callElements(argument);
+        if (!calls) return undefined;
+        thunkEdits = (fixer) => calls.map((element) => fixer.insertTextBefore(element, '() => '));
+        label = labelFrom(enclosingFunctionName(call));
+      } else if (mapped) {
+        const { mapper } = mapped;
+        const arrow = sourceCode.getTokenBefore(mapper.body, { filter: (t) => t.value === '=>' });
+        const first = sourceCode.getFirstToken(mapper);
+        const afterFirst = first && sourceCode.getTokenAfter(first);
+        if (!arrow || !first || !afterFirst) return undefined;
+        thunkEdits = (fixer) =>
+          mapper.async
+            ? // The mapper now builds the thunk synchronously; the thunk is the async part.
+              [fixer.removeRange([first.range[0], afterFirst.range[0]]), fixer.insertTextAfter(arrow, ' async () =>')]
+            : [fixer.insertTextAfter(arrow, ' () =>')];
+        label = labelFrom(receiverName((mapped.call.callee as TSESTree.MemberExpression).object), enclosingFunctionName(call));
+      } else {
+        return undefined;
+      }
+      return {
+        messageId: 'suggestGatherWithLogging',
+        data: { label },
+        fix: (fixer) => [
+          fixer.replaceText(call.callee, plan.refs.gatherWithLogging ?? 'gatherWithLogging'),
+          ...thunkEdits(fixer),
+          fixer.insertTextAfter(argument, `, { label: ${quote}${label}${quote} }`),
+          ...plan.fixes(fixer),
+        ],
+      };
+    }
+
+    function superviseSuggestion(
+      call: TSESTree.CallExpression,
+      statement: TSESTree.ExpressionStatement,
+      argument: TSESTree.Node,
+    ): Suggestion | undefined {
+      if (argument.type !== AST_NODE_TYPES.ArrayExpression) return undefined;
+      const calls = callElements(argument);
+      // superviseSession needs the connection's AbortSignal; only a binding literally named `signal` is trusted.
+      const signal = findInScopeChain(call, 'signal');
+      if (!calls || !signal || signal.defs.length === 0) return undefined;
+      if (sourceCode.getCommentsInside(statement).length > 0) return undefined;
+      const argumentTokens = sourceCode.getTokens(argument);
+      const session = ['session', 'ggSession'].find((name) => !argumentTokens.some((t) => t.value === name));
+      const plan = planRuntimeImport(sourceCode, ['superviseSession']);
+      if (!session || !plan) return undefined;
+
+      const quote = preferredQuote(sourceCode);
+      const label = labelFrom(enclosingFunctionName(call));
+      const indent = /^\s*/.exec(sourceCode.lines[statement.loc.start.line - 1] ?? '')?.[0] ?? '';
+      const step = indent.includes('\t') ? '\t' : '  ';
+      const semi = sourceCode.getLastToken(statement)?.value === ';' ? ';' : '';
+      const lines = calls.map(
+        (task, i) => `${indent}${step}${session}.lifetime(${quote}${taskName(task, i)}${quote}, () => ${sourceCode.getText(task)})${semi}`,
+      );
+      const ref = plan.refs.superviseSession ?? 'superviseSession';
+      const text = `await ${ref}({ label: ${quote}${label}${quote}, signal }, (${session}) => {\n${lines.join('\n')}\n${indent}})${semi}`;
+      return {
+        messageId: 'suggestSuperviseSession',
+        data: { label },
+        fix: (fixer) => [fixer.replaceText(statement, text), ...plan.fixes(fixer)],
+      };
+    }
+
+    function findInScopeChain(node: TSESTree.Node, name: string): TSESLint.Scope.Variable | undefined {
+      for (let scope: TSESLint.Scope.Scope | null = sourceCode.getScope(node); scope; scope = scope.upper) {
+        const variable = scope.set.get(name);
+        if (variable) return variable;
+      }
+      return undefined;
+    }
+
+    function suggestionsFor(call: TSESTree.CallExpression, method: PromiseCombinator): Suggestion[] {
+      // race/any settle on the first result: no mechanical equivalent among the helpers.
+      if (method !== 'all' && method !== 'allSettled') return [];
+      const statement = awaitedStatement(call);
+      const argument = call.arguments[0];
+      if (!statement || call.arguments.length !== 1 || !argument) return [];
+      return [superviseSuggestion(call, statement, argument), gatherSuggestion(call, argument)].filter(
+        (s): s is Suggestion => s !== undefined,
+      );
+    }
+
+    return {
+      CallExpression(call) {
+        const found = reportable(call);
+        if (!found || isCoveredByOuterReport(call)) return;
+        context.report({
+          node: call.callee,
+          messageId: 'combinatorInHandler',
+          data: { method: found.method, usage: found.usage, handler: found.handler.description },
+          suggest: suggestionsFor(call, found.method),
+        });
+      },
+    };
   },
 });
