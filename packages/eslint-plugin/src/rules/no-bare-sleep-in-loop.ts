@@ -1,16 +1,208 @@
-// PLACEHOLDER: replaced by the real rule implementation.
+import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { createAbortSignalFinder, type AbortSignalInScope } from '../utils/abort-signal.js';
 import { createRule } from '../utils/create-rule.js';
+import { planRuntimeImport } from '../utils/runtime-import.js';
+import { createSleepRecognizer, sleepFunctionsSchema, type BareSleep, type SleepFunctionOption } from '../utils/sleep.js';
 
-export default createRule({
+type Loop =
+  | TSESTree.DoWhileStatement
+  | TSESTree.ForInStatement
+  | TSESTree.ForOfStatement
+  | TSESTree.ForStatement
+  | TSESTree.WhileStatement;
+
+export interface Options {
+  /** `autofix` applies the rewrite when it is unambiguous; `suggestion` only offers it. */
+  fix?: 'autofix' | 'suggestion';
+  additionalSleepFunctions?: SleepFunctionOption[];
+}
+
+type MessageIds = 'bareSleep' | 'bareSleepNoSignal' | 'useSleepUntilShutdown';
+
+const DEFAULT_OPTIONS: Options = { fix: 'autofix', additionalSleepFunctions: [] };
+const SLEEP_UNTIL_SHUTDOWN = 'sleepUntilShutdown';
+/** Suggestion texts show the delay; a long expression is elided so the editor menu stays readable. */
+const MAX_SHOWN_DELAY = 24;
+
+function isLoop(node: TSESTree.Node): node is Loop {
+  switch (node.type) {
+    case AST_NODE_TYPES.DoWhileStatement:
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+    case AST_NODE_TYPES.ForStatement:
+    case AST_NODE_TYPES.WhileStatement:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The parts of a loop that run on every iteration (not `for` init, not the `for…of` iterable). */
+function isRepeatedPart(loop: Loop, child: TSESTree.Node): boolean {
+  if (child === loop.body) return true;
+  switch (loop.type) {
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+      return child === loop.test;
+    case AST_NODE_TYPES.ForStatement:
+      return child === loop.test || child === loop.update;
+    default:
+      return false;
+  }
+}
+
+/** Code in these runs in a different function (or at class-definition time), not in the loop. */
+function isFunctionBoundary(node: TSESTree.Node): boolean {
+  return (
+    node.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+    node.type === AST_NODE_TYPES.FunctionExpression ||
+    node.type === AST_NODE_TYPES.FunctionDeclaration ||
+    node.type === AST_NODE_TYPES.StaticBlock ||
+    node.type === AST_NODE_TYPES.PropertyDefinition ||
+    node.type === AST_NODE_TYPES.AccessorProperty
+  );
+}
+
+/** The innermost loop that re-runs `node` in the same function. */
+function enclosingLoop(node: TSESTree.Node): Loop | undefined {
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (isFunctionBoundary(parent)) return undefined;
+    if (isLoop(parent) && isRepeatedPart(parent, child)) return parent;
+  }
+  return undefined;
+}
+
+/**
+ * The `break` that leaves `loop` from `statement`, or undefined when none can: a plain `break`
+ * would leave an intervening `switch` instead, so that case needs the loop's label.
+ */
+function breakStatementFor(statement: TSESTree.Statement, loop: Loop): string | undefined {
+  let crossesSwitch = false;
+  for (let node: TSESTree.Node | undefined = statement.parent; node && node !== loop; node = node.parent) {
+    if (node.type === AST_NODE_TYPES.SwitchStatement) crossesSwitch = true;
+  }
+  if (!crossesSwitch) return 'break';
+  return loop.parent.type === AST_NODE_TYPES.LabeledStatement ? `break ${loop.parent.label.name}` : undefined;
+}
+
+/** `await sleep()` as the whole statement directly in the loop body (or as the body itself). */
+function isDirectLoopStatement(statement: TSESTree.ExpressionStatement, loop: Loop): boolean {
+  const parent = statement.parent;
+  return parent === loop || (parent.type === AST_NODE_TYPES.BlockStatement && parent === loop.body);
+}
+
+function abbreviate(text: string): string {
+  const oneLine = text.replace(/\s+/gu, ' ');
+  return oneLine.length <= MAX_SHOWN_DELAY ? oneLine : `${oneLine.slice(0, MAX_SHOWN_DELAY - 1)}…`;
+}
+
+export default createRule<[Options], MessageIds>({
   name: 'no-bare-sleep-in-loop',
   meta: {
     type: 'problem',
-    docs: { description: 'placeholder', recommended: 'recommended' },
-    messages: { placeholder: 'placeholder' },
-    schema: [],
+    docs: {
+      description: 'Disallow awaiting a timer sleep in a loop that cannot be cut short by shutdown',
+      recommended: 'recommended',
+      requiresTypeChecking: false,
+    },
+    fixable: 'code',
+    hasSuggestions: true,
+    messages: {
+      bareSleep:
+        "'{{sleep}}' in a loop cannot observe shutdown: after an abort the loop still waits out the whole delay. Use 'if (await sleepUntilShutdown(signal, ms)) break;' from @ghostguard/runtime.",
+      bareSleepNoSignal:
+        "'{{sleep}}' in a loop cannot observe shutdown: after an abort the loop still waits out the whole delay. No AbortSignal is in scope: pass one into this function and use 'if (await sleepUntilShutdown(signal, ms)) break;' from @ghostguard/runtime.",
+      useSleepUntilShutdown: "Replace with 'if (await sleepUntilShutdown({{signal}}, {{delay}})) {{exit}};'.",
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          fix: {
+            type: 'string',
+            enum: ['autofix', 'suggestion'],
+            description:
+              '`autofix` (default) rewrites the sleep when exactly one AbortSignal is in scope and the sleep is a statement directly in the loop body; `suggestion` only offers that rewrite.',
+          },
+          additionalSleepFunctions: sleepFunctionsSchema,
+        },
+      },
+    ],
+    defaultOptions: [DEFAULT_OPTIONS],
   },
-  defaultOptions: [],
-  create() {
-    return {};
+  defaultOptions: [DEFAULT_OPTIONS],
+  create(context, [options]) {
+    const sourceCode = context.sourceCode;
+    const sleeps = createSleepRecognizer(context, options.additionalSleepFunctions ?? []);
+    const signals = createAbortSignalFinder(context);
+
+    /** The helper's local name, unless an inner declaration at `node` would shadow it. */
+    function sleepUntilShutdownAt(node: TSESTree.Node): { ref: string; plan: NonNullable<ReturnType<typeof planRuntimeImport>> } | undefined {
+      const plan = planRuntimeImport(sourceCode, [SLEEP_UNTIL_SHUTDOWN]);
+      const ref = plan?.refs[SLEEP_UNTIL_SHUTDOWN];
+      if (!plan || !ref) return undefined;
+      const root = ref.split('.')[0] ?? ref;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(node), root);
+      const scopeType = variable?.scope.type;
+      const atModuleLevel =
+        scopeType === undefined || scopeType === TSESLint.Scope.ScopeType.module || scopeType === TSESLint.Scope.ScopeType.global;
+      return atModuleLevel ? { ref, plan } : undefined;
+    }
+
+    function rewrite(
+      statement: TSESTree.ExpressionStatement,
+      sleep: BareSleep,
+      signal: AbortSignalInScope,
+      exit: string,
+    ): TSESLint.ReportFixFunction | undefined {
+      const helper = sleepUntilShutdownAt(statement);
+      if (!helper || sleep.delayText === undefined) return undefined;
+      const semicolon = sourceCode.getLastToken(statement)?.value === ';' ? ';' : '';
+      const guard = `if (await ${helper.ref}(${signal.text}, ${sleep.delayText})) ${exit}${semicolon}`;
+      // `if (a) await sleep(); else b();`: a bare inner `if` would capture the `else`.
+      const parent = statement.parent;
+      const capturesElse = parent.type === AST_NODE_TYPES.IfStatement && parent.consequent === statement && parent.alternate;
+      const text = capturesElse ? `{ ${guard}${semicolon ? '' : ';'} }` : guard;
+      return (fixer) => [fixer.replaceText(statement, text), ...helper.plan.fixes(fixer)];
+    }
+
+    return {
+      AwaitExpression(node) {
+        const loop = enclosingLoop(node);
+        if (!loop) return;
+        const sleep = sleeps.bareSleepOf(node.argument);
+        if (!sleep) return;
+
+        const candidates = signals.signalsAt(node);
+        const data = { sleep: sleep.name };
+        if (candidates.length === 0) {
+          context.report({ node, messageId: 'bareSleepNoSignal', data });
+          return;
+        }
+        const statement = node.parent.type === AST_NODE_TYPES.ExpressionStatement ? node.parent : undefined;
+        const exit = statement && breakStatementFor(statement, loop);
+        if (!statement || !exit || sleep.delayText === undefined) {
+          context.report({ node, messageId: 'bareSleep', data });
+          return;
+        }
+
+        const [only] = candidates;
+        const autofix = only && candidates.length === 1 && options.fix !== 'suggestion' && isDirectLoopStatement(statement, loop);
+        const fix = autofix ? rewrite(statement, sleep, only, exit) : undefined;
+        if (fix) {
+          context.report({ node, messageId: 'bareSleep', data, fix });
+          return;
+        }
+        const suggest = candidates.flatMap((signal): TSESLint.SuggestionReportDescriptor<MessageIds>[] => {
+          const suggestionFix = rewrite(statement, sleep, signal, exit);
+          if (!suggestionFix) return [];
+          const delay = abbreviate(sleep.delayText ?? '');
+          return [{ messageId: 'useSleepUntilShutdown', data: { signal: signal.text, delay, exit }, fix: suggestionFix }];
+        });
+        context.report({ node, messageId: 'bareSleep', data, suggest });
+      },
+    };
   },
 });

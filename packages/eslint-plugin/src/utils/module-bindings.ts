@@ -108,15 +108,16 @@ export function resolveVariable(sourceCode: SourceCode, identifier: TSESTree.Ide
 
 /**
  * True when the variable holds the value of its declaration for its whole life: `const`, an
- * import, or a `let`/`var` that is never assigned again.
+ * import, or a `let`/`var`/function declaration that is never assigned again.
  */
 export function isEffectivelyConst(variable: Variable): boolean {
   const [def, ...otherDefs] = variable.defs;
   if (!def || otherDefs.length > 0) return false;
   if (def.type === DefinitionType.ImportBinding) return true;
+  const neverReassigned = variable.references.every((ref) => !ref.isWrite() || ref.init === true);
+  if (def.type === DefinitionType.FunctionName) return neverReassigned;
   if (def.type !== DefinitionType.Variable) return false;
-  if (def.parent.kind === 'const') return true;
-  return variable.references.every((ref) => !ref.isWrite() || ref.init === true);
+  return def.parent.kind === 'const' || neverReassigned;
 }
 
 /** `require('m')` with the global `require` → `'m'`. */

@@ -1,0 +1,243 @@
+import { AST_NODE_TYPES, TSESLint, type ParserServices, type TSESTree } from '@typescript-eslint/utils';
+import type * as ts from 'typescript';
+import { isGlobalReference, resolveVariable, skipTypeWrappers, staticPropertyName } from './module-bindings.js';
+
+type RuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+type Variable = TSESLint.Scope.Variable;
+const { DefinitionType } = TSESLint.Scope;
+
+/** The TypeScript program behind a file, when the parser was given one. */
+export interface TypeServices {
+  readonly program: ts.Program;
+  readonly checker: ts.TypeChecker;
+  toTsNode(node: TSESTree.Node): ts.Node;
+}
+
+/**
+ * Type information when `parserOptions.project`/`projectService` is set, else undefined.
+ * Reads the parser services directly: `ESLintUtils.getParserServices(context, true)` throws
+ * when the file was parsed by another parser (espree for plain `.js`), and a rule that works
+ * without types must not crash there.
+ */
+export function getTypeServices(context: RuleContext): TypeServices | undefined {
+  const services: Partial<ParserServices> | undefined = context.sourceCode.parserServices;
+  const program = services?.program;
+  const nodeMap = services?.esTreeNodeToTSNodeMap;
+  if (!program || !nodeMap) return undefined;
+  return {
+    program,
+    checker: program.getTypeChecker(),
+    toTsNode: (node) => nodeMap.get(node),
+  };
+}
+
+/** An AbortSignal the code at some position can use. */
+export interface AbortSignalInScope {
+  /** Expression that evaluates to the signal there: `signal`, `shutdownSignal`, `controller.signal`. */
+  readonly text: string;
+  /** The variable holding the signal or its controller. */
+  readonly variable: Variable;
+}
+
+export interface AbortSignalFinder {
+  /**
+   * Every distinct AbortSignal visible at `node`, innermost scope first. A signal and the
+   * controller it was read from (`const { signal } = controller`) count once.
+   */
+  signalsAt(node: TSESTree.Node): AbortSignalInScope[];
+}
+
+type Classification =
+  | { readonly kind: 'signal'; readonly controller?: Variable }
+  | { readonly kind: 'controller' }
+  | undefined;
+
+/** `signal`, `abortSignal`, `shutdownSignal` — not `SIGNAL`, `signals` or `isSignal`-like booleans' types. */
+const SIGNAL_NAME = /^(?:signal|[a-z][A-Za-z0-9]*Signal)$/u;
+
+/** Initialisers that certainly do not produce an AbortSignal, whatever the variable is called. */
+function isObviouslyNotASignal(node: TSESTree.Node): boolean {
+  switch (node.type) {
+    case AST_NODE_TYPES.Literal:
+    case AST_NODE_TYPES.TemplateLiteral:
+    case AST_NODE_TYPES.ArrayExpression:
+    case AST_NODE_TYPES.ObjectExpression:
+    case AST_NODE_TYPES.ArrowFunctionExpression:
+    case AST_NODE_TYPES.FunctionExpression:
+    case AST_NODE_TYPES.ClassExpression:
+    case AST_NODE_TYPES.BinaryExpression:
+    case AST_NODE_TYPES.UnaryExpression:
+    case AST_NODE_TYPES.UpdateExpression:
+    case AST_NODE_TYPES.NewExpression:
+      return true;
+    case AST_NODE_TYPES.Identifier:
+      return node.name === 'undefined';
+    default:
+      return false;
+  }
+}
+
+/** Is the function or loop scope at `node` running before `identifier` is declared there? */
+function declaredLater(variable: Variable, identifier: TSESTree.Identifier, at: TSESTree.Node, atScope: TSESLint.Scope.Scope): boolean {
+  return variable.scope.variableScope === atScope.variableScope && identifier.range[0] > at.range[0];
+}
+
+/**
+ * Finds the AbortSignals a fix could pass to `sleepUntilShutdown`. A candidate is a parameter
+ * or variable that is
+ * - typed `AbortSignal` (annotation, or the checker with type information), initialised from
+ *   `x.signal` / `AbortSignal.timeout|any|abort()`, or named `signal` / `…Signal` (without types);
+ * - or an `AbortController` (typed so, or `new AbortController()`), used as `controller.signal`.
+ * Optional parameters, `undefined` defaults, `let` without initialiser and names whose
+ * initialiser clearly is something else are skipped: a fix must not pass `undefined`.
+ * With type information the checker decides for every variable whose type is known.
+ */
+export function createAbortSignalFinder(context: RuleContext): AbortSignalFinder {
+  const sourceCode = context.sourceCode;
+  const types = getTypeServices(context);
+  const classifications = new Map<Variable, Classification>();
+
+  function classifyByType(identifier: TSESTree.Identifier): Classification | 'unknown' {
+    if (!types) return 'unknown';
+    const type = types.checker.getTypeAtLocation(types.toTsNode(identifier));
+    // TypeFlags.Any | TypeFlags.Unknown: the checker knows nothing (plain JS), fall back to syntax.
+    if (type.getFlags() & (1 | 2)) return 'unknown';
+    const name = type.isUnion() ? undefined : (type.getSymbol() ?? type.aliasSymbol)?.getName();
+    if (name === 'AbortSignal') return { kind: 'signal' };
+    if (name === 'AbortController') return { kind: 'controller' };
+    return undefined;
+  }
+
+  function classifyAnnotation(identifier: TSESTree.Identifier): Classification | 'unknown' {
+    const annotation = identifier.typeAnnotation?.typeAnnotation;
+    if (!annotation) return 'unknown';
+    if (annotation.type !== AST_NODE_TYPES.TSTypeReference || annotation.typeName.type !== AST_NODE_TYPES.Identifier) {
+      return undefined;
+    }
+    if (annotation.typeName.name === 'AbortSignal') return { kind: 'signal' };
+    if (annotation.typeName.name === 'AbortController') return { kind: 'controller' };
+    return undefined;
+  }
+
+  function controllerVariable(node: TSESTree.Node): Variable | undefined {
+    const inner = skipTypeWrappers(node);
+    if (inner.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const variable = resolveVariable(sourceCode, inner);
+    return variable && classify(variable)?.kind === 'controller' ? variable : undefined;
+  }
+
+  /** What an initialiser or default value says, regardless of the variable's name. */
+  function classifyValue(value: TSESTree.Node): Classification | 'unknown' {
+    const node = skipTypeWrappers(value);
+    if (
+      node.type === AST_NODE_TYPES.NewExpression &&
+      node.callee.type === AST_NODE_TYPES.Identifier &&
+      node.callee.name === 'AbortController' &&
+      isGlobalReference(sourceCode, node.callee, 'AbortController')
+    ) {
+      return { kind: 'controller' };
+    }
+    if (node.type === AST_NODE_TYPES.MemberExpression && staticPropertyName(node) === 'signal') {
+      const controller = controllerVariable(node.object);
+      return controller ? { kind: 'signal', controller } : { kind: 'signal' };
+    }
+    if (
+      node.type === AST_NODE_TYPES.CallExpression &&
+      node.callee.type === AST_NODE_TYPES.MemberExpression &&
+      node.callee.object.type === AST_NODE_TYPES.Identifier &&
+      node.callee.object.name === 'AbortSignal' &&
+      ['timeout', 'any', 'abort'].includes(staticPropertyName(node.callee) ?? '') &&
+      isGlobalReference(sourceCode, node.callee.object, 'AbortSignal')
+    ) {
+      return { kind: 'signal' };
+    }
+    return 'unknown';
+  }
+
+  /** `const { signal } = controller` / `({ signal }) => …`: the object it is read from, if a controller. */
+  function destructuredFrom(identifier: TSESTree.Identifier, root: TSESTree.Node | null | undefined): Classification | 'unknown' {
+    const property = identifier.parent;
+    if (property.type !== AST_NODE_TYPES.Property || property.value !== identifier) return 'unknown';
+    if (property.parent.type !== AST_NODE_TYPES.ObjectPattern || !root) return 'unknown';
+    const key = property.computed ? undefined : property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : undefined;
+    if (key !== 'signal') return 'unknown';
+    const controller = controllerVariable(root);
+    return controller ? { kind: 'signal', controller } : 'unknown';
+  }
+
+  function classifyUncached(variable: Variable): Classification {
+    const [def, ...others] = variable.defs;
+    if (!def || others.length > 0 || def.name.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const identifier = def.name;
+    let value: TSESTree.Node | null | undefined;
+    let destructured: Classification | 'unknown' = 'unknown';
+    if (def.type === DefinitionType.Parameter) {
+      if (identifier.optional) return undefined;
+      const parent = identifier.parent;
+      value = parent.type === AST_NODE_TYPES.AssignmentPattern && parent.left === identifier ? parent.right : undefined;
+    } else if (def.type === DefinitionType.Variable) {
+      const declarator = def.node;
+      if (declarator.id === identifier) value = declarator.init;
+      else destructured = destructuredFrom(identifier, declarator.init);
+      if (!declarator.init) return undefined;
+    } else {
+      return undefined;
+    }
+    if (value && isObviouslyNotASignal(value) && classifyValue(value) === 'unknown') return undefined;
+    if (value?.type === AST_NODE_TYPES.Literal && value.value === null) return undefined;
+
+    const fromValue = value ? classifyValue(value) : 'unknown';
+    const byType = classifyByType(identifier);
+    if (byType !== 'unknown') {
+      // The checker decides what it is; syntax only tells which controller it came from.
+      if (byType?.kind !== 'signal') return byType;
+      const controller =
+        (fromValue !== 'unknown' && fromValue?.kind === 'signal' ? fromValue.controller : undefined) ??
+        (destructured !== 'unknown' && destructured?.kind === 'signal' ? destructured.controller : undefined);
+      return controller ? { kind: 'signal', controller } : byType;
+    }
+    const byAnnotation = classifyAnnotation(identifier);
+    if (byAnnotation !== 'unknown') return byAnnotation;
+    if (fromValue !== 'unknown') return fromValue;
+    if (destructured !== 'unknown') return destructured;
+    return SIGNAL_NAME.test(identifier.name) ? { kind: 'signal' } : undefined;
+  }
+
+  function classify(variable: Variable): Classification {
+    if (classifications.has(variable)) return classifications.get(variable);
+    // Marks the variable while it is being classified, so `const a = b.signal, b = a` ends.
+    classifications.set(variable, undefined);
+    const result = classifyUncached(variable);
+    classifications.set(variable, result);
+    return result;
+  }
+
+  function signalsAt(node: TSESTree.Node): AbortSignalInScope[] {
+    const atScope = sourceCode.getScope(node);
+    const seenNames = new Set<string>();
+    /** Keyed by the controller for signals read from one, so each signal is offered once. */
+    const byIdentity = new Map<Variable, AbortSignalInScope>();
+    for (let scope: TSESLint.Scope.Scope | null = atScope; scope; scope = scope.upper) {
+      for (const variable of scope.variables) {
+        if (seenNames.has(variable.name)) continue;
+        seenNames.add(variable.name);
+        const identifier = variable.defs[0]?.name;
+        if (identifier?.type !== AST_NODE_TYPES.Identifier || declaredLater(variable, identifier, node, atScope)) continue;
+        const classification = classify(variable);
+        if (!classification) continue;
+        if (classification.kind === 'controller') {
+          if (!byIdentity.has(variable)) byIdentity.set(variable, { text: `${variable.name}.signal`, variable });
+          continue;
+        }
+        const identity = classification.controller ?? variable;
+        const existing = byIdentity.get(identity);
+        // Prefer a plain signal variable over the `controller.signal` entry of its controller.
+        const existingIsController = existing !== undefined && existing.variable === identity && identity !== variable;
+        if (!existing || existingIsController) byIdentity.set(identity, { text: variable.name, variable });
+      }
+    }
+    return [...byIdentity.values()];
+  }
+
+  return { signalsAt };
+}
