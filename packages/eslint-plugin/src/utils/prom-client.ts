@@ -1,0 +1,475 @@
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import {
+  matchesModuleExport,
+  resolveModuleReference,
+  resolveVariable,
+  skipTypeWrappers,
+  staticKeyName,
+  staticPropertyName,
+} from './module-bindings.js';
+import { getTypeServices } from './static-value.js';
+
+const { DefinitionType } = TSESLint.Scope;
+
+type AnyRuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+type Variable = TSESLint.Scope.Variable;
+
+export const PROM_CLIENT_MODULE = 'prom-client';
+
+/** The prom-client classes whose instances take labels. */
+export const METRIC_CLASSES = ['Counter', 'Gauge', 'Histogram', 'Summary'] as const;
+export type MetricClass = (typeof METRIC_CLASSES)[number];
+
+/** What a value is, as far as labels are concerned. */
+export type PromClientValue =
+  /** A metric: `new Counter(…)`, a configured factory's result, or (typed) any `Counter`/… value. */
+  | {
+      readonly kind: 'metric';
+      /** Unknown for factory results. */
+      readonly metricClass?: MetricClass;
+      /** The constructor/factory config argument, when written at the construction. */
+      readonly config?: TSESTree.Node;
+    }
+  /** `metric.labels(…)`: its methods take no labels, but its `startTimer()` end function does. */
+  | { readonly kind: 'child' }
+  /** The function `startTimer()` returns: `end({ status })` adds labels. */
+  | { readonly kind: 'timerEnd' };
+
+/** A place where labels enter a metric, found by {@link PromClientTracker.labelInputs}. */
+export type LabelInput =
+  /** An object mapping label names to values (`inc({ route }, 1)`, `startTimer({ route })`). */
+  | { readonly kind: 'labelSet'; readonly node: TSESTree.Node }
+  /** `labels(x)` with one argument: a label object or the single positional value. */
+  | { readonly kind: 'labelSetOrValue'; readonly node: TSESTree.Node }
+  /** `inc(x)`/`observe(x)` with one argument: a label object or the amount. */
+  | { readonly kind: 'labelSetOrAmount'; readonly node: TSESTree.Node }
+  /** A positional label value: `labels('GET', route)`. */
+  | { readonly kind: 'labelValue'; readonly node: TSESTree.Node };
+
+/** What a metric's config object says about names. */
+export interface MetricConfig {
+  readonly name?: TSESTree.Node;
+  readonly labelNames?: TSESTree.Node;
+  /** `enableExemplars: true` (then `inc/observe({ labels, value, exemplarLabels })`). */
+  readonly exemplars?: boolean;
+  /** Parts of the config that could not be read (a spread of an unknown object, the config itself). */
+  readonly unreadable: readonly TSESTree.Node[];
+}
+
+export interface PromClientOptions {
+  /**
+   * Functions whose call returns a prom-client metric: a bare name matches the callee's last
+   * name (`createCounter` matches `createCounter(…)` and `metrics.createCounter(…)`); a dotted
+   * name matches the whole callee (`metrics.counter`).
+   */
+  readonly additionalMetricFactories?: readonly string[];
+  /** Follows constants to their literal (the static-value evaluator's `resolveLiteral`). */
+  readonly resolveLiteral: (node: TSESTree.Node) => TSESTree.Node;
+}
+
+export interface PromClientTracker {
+  /** The metric a `new …`/factory call constructs, or undefined when it is not a metric. */
+  constructedMetric(node: TSESTree.NewExpression | TSESTree.CallExpression): PromClientValue | undefined;
+  /** What `node` holds: a metric, a `labels()` child, a timer end function, or undefined. */
+  classify(node: TSESTree.Node): PromClientValue | undefined;
+  /** The label inputs of a call on a metric, child or timer end function; empty for any other call. */
+  labelInputs(call: TSESTree.CallExpression): LabelInput[];
+  /** Reads `name`, `labelNames` and `enableExemplars` from a metric's config argument. */
+  readConfig(config: TSESTree.Node): MetricConfig;
+}
+
+/** Methods that take a label object as their first argument when given one. */
+const LABEL_SET_METHODS = new Set(['setToCurrentTime', 'startTimer', 'zero']);
+/** Methods whose only argument may be a label object or the amount. */
+const AMOUNT_METHODS = new Set(['inc', 'dec', 'set', 'observe']);
+/** prom-client's exemplar call form `inc/observe({ labels, value, exemplarLabels })`. */
+const EXEMPLAR_KEYS = new Set(['labels', 'value', 'exemplarLabels']);
+
+const MAX_DEPTH = 8;
+
+function isMetricClass(name: string | undefined): name is MetricClass {
+  return (METRIC_CLASSES as readonly string[]).includes(name ?? '');
+}
+
+/** Fully qualified names of prom-client declarations: `"prom-client".Counter` or `"…/node_modules/prom-client/index".Counter`. */
+const PROM_CLIENT_QUALIFIED = /(?:^|["/])prom-client(?:\/[^"]*)?"\.(.+)$/;
+
+interface ClassMembers {
+  readonly instance: Map<string, TSESTree.Node[]>;
+  readonly static: Map<string, TSESTree.Node[]>;
+}
+
+export function createPromClientTracker(context: AnyRuleContext, options: PromClientOptions): PromClientTracker {
+  const sourceCode = context.sourceCode;
+  const types = getTypeServices(context);
+  const factories = options.additionalMetricFactories ?? [];
+  const classCache = new Map<TSESTree.Node, ClassMembers>();
+  const classifyCache = new Map<TSESTree.Node, PromClientValue | undefined>();
+  const inProgress = new Set<TSESTree.Node>();
+
+  function metricClassOfConstructor(callee: TSESTree.Node): MetricClass | undefined {
+    const reference = resolveModuleReference(sourceCode, callee);
+    return METRIC_CLASSES.find((name) =>
+      matchesModuleExport(reference, { module: PROM_CLIENT_MODULE, path: [name] }),
+    );
+  }
+
+  function isFactoryCall(call: TSESTree.CallExpression): boolean {
+    if (factories.length === 0) return false;
+    const callee = skipTypeWrappers(call.callee);
+    const calleeText = sourceCode.getText(callee);
+    const lastName =
+      callee.type === AST_NODE_TYPES.Identifier
+        ? callee.name
+        : callee.type === AST_NODE_TYPES.MemberExpression
+          ? staticPropertyName(callee)
+          : undefined;
+    return factories.some((factory) => (factory.includes('.') ? factory === calleeText : factory === lastName));
+  }
+
+  function constructedMetric(node: TSESTree.NewExpression | TSESTree.CallExpression): PromClientValue | undefined {
+    const [config] = node.arguments;
+    const withConfig = config && config.type !== AST_NODE_TYPES.SpreadElement ? { config } : {};
+    if (node.type === AST_NODE_TYPES.NewExpression) {
+      const metricClass = metricClassOfConstructor(node.callee);
+      return metricClass ? { kind: 'metric', metricClass, ...withConfig } : undefined;
+    }
+    return isFactoryCall(node) ? { kind: 'metric', ...withConfig } : undefined;
+  }
+
+  function classify(node: TSESTree.Node, depth = 0): PromClientValue | undefined {
+    const inner = skipTypeWrappers(node);
+    if (classifyCache.has(inner)) return classifyCache.get(inner);
+    if (inProgress.has(inner) || depth > MAX_DEPTH) return undefined;
+    inProgress.add(inner);
+    try {
+      const result = classifyUncached(inner, depth) ?? classifyByType(inner);
+      classifyCache.set(inner, result);
+      return result;
+    } finally {
+      inProgress.delete(inner);
+    }
+  }
+
+  function classifyUncached(node: TSESTree.Node, depth: number): PromClientValue | undefined {
+    switch (node.type) {
+      case AST_NODE_TYPES.NewExpression:
+        return constructedMetric(node);
+      case AST_NODE_TYPES.CallExpression: {
+        const constructed = constructedMetric(node);
+        if (constructed) return constructed;
+        const callee = skipTypeWrappers(node.callee);
+        if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+        const method = staticPropertyName(callee);
+        if (method !== 'labels' && method !== 'startTimer') return undefined;
+        const receiver = classify(callee.object, depth + 1);
+        if (method === 'labels') return receiver?.kind === 'metric' ? { kind: 'child' } : undefined;
+        return receiver?.kind === 'metric' || receiver?.kind === 'child' ? { kind: 'timerEnd' } : undefined;
+      }
+      case AST_NODE_TYPES.LogicalExpression:
+        // `registry.getSingleMetric(name) ?? new Counter(…)`
+        return classify(node.left, depth + 1) ?? classify(node.right, depth + 1);
+      case AST_NODE_TYPES.ConditionalExpression:
+        return classify(node.consequent, depth + 1) ?? classify(node.alternate, depth + 1);
+      case AST_NODE_TYPES.AssignmentExpression:
+        return node.operator === '=' ? classify(node.right, depth + 1) : undefined;
+      case AST_NODE_TYPES.Identifier:
+      case AST_NODE_TYPES.MemberExpression:
+        for (const value of valuesOf(node, depth)) {
+          const result = classify(value, depth + 1);
+          if (result) return result;
+        }
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** Typed: a value whose declared type is prom-client's `Counter`/… or a child (`Counter.Internal`). */
+  function classifyByType(node: TSESTree.Node): PromClientValue | undefined {
+    if (!types || node.type === AST_NODE_TYPES.Literal) return undefined;
+    const type = types.typeOf(node);
+    const symbol = type.aliasSymbol ?? type.getSymbol();
+    if (!symbol) return undefined;
+    const match = PROM_CLIENT_QUALIFIED.exec(types.checker.getFullyQualifiedName(symbol));
+    const path = match?.[1]?.split('.');
+    if (!path) return undefined;
+    if (path.length === 1 && isMetricClass(path[0])) return { kind: 'metric', metricClass: path[0] };
+    if (path.length === 2 && isMetricClass(path[0]) && path[1] === 'Internal') return { kind: 'child' };
+    return undefined;
+  }
+
+  /**
+   * The expressions a variable or property is given in this file: a variable's initialiser and
+   * assignments; `this.x` from class fields and `this.x = …` in the class; `obj.x` from an object
+   * literal `obj` is bound to and from `obj.x = …`.
+   */
+  function valuesOf(node: TSESTree.Identifier | TSESTree.MemberExpression, depth: number): TSESTree.Node[] {
+    if (depth > MAX_DEPTH) return [];
+    if (node.type === AST_NODE_TYPES.Identifier) {
+      const variable = resolveVariable(sourceCode, node);
+      return variable ? writesOf(variable) : [];
+    }
+    const name = staticPropertyName(node) ?? (node.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${node.property.name}` : undefined);
+    if (name === undefined) return [];
+    const object = skipTypeWrappers(node.object);
+    if (object.type === AST_NODE_TYPES.ThisExpression) {
+      const owner = thisOwner(object);
+      return owner ? (membersOf(owner.classNode)[owner.isStatic ? 'static' : 'instance'].get(name) ?? []) : [];
+    }
+    const values: TSESTree.Node[] = [];
+    if (object.type === AST_NODE_TYPES.Identifier) {
+      const variable = resolveVariable(sourceCode, object);
+      if (!variable) return [];
+      const classDef = variable.defs.find((def) => def.type === DefinitionType.ClassName);
+      if (classDef) values.push(...(membersOf(classDef.node).static.get(name) ?? []));
+      values.push(...propertyWritesOf(variable, name));
+    }
+    const holders = object.type === AST_NODE_TYPES.Identifier || object.type === AST_NODE_TYPES.MemberExpression
+      ? [object, ...valuesOf(object, depth + 1)]
+      : [object];
+    for (const holder of holders) {
+      const literal = options.resolveLiteral(holder);
+      if (literal.type !== AST_NODE_TYPES.ObjectExpression) continue;
+      for (const property of literal.properties) {
+        if (property.type === AST_NODE_TYPES.Property && staticKeyName(property) === name) values.push(property.value);
+      }
+    }
+    return values;
+  }
+
+  function writesOf(variable: Variable): TSESTree.Node[] {
+    return variable.references.flatMap((reference) => {
+      const parent = reference.identifier.parent;
+      const isPlainWrite =
+        (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id === reference.identifier) ||
+        (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left === reference.identifier);
+      return isPlainWrite && reference.writeExpr ? [reference.writeExpr] : [];
+    });
+  }
+
+  /** `obj.name = value` anywhere in the file. */
+  function propertyWritesOf(variable: Variable, name: string): TSESTree.Node[] {
+    return variable.references.flatMap((reference) => {
+      const member = reference.identifier.parent;
+      if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== reference.identifier) return [];
+      if (staticPropertyName(member) !== name) return [];
+      const assignment = member.parent;
+      return assignment.type === AST_NODE_TYPES.AssignmentExpression && assignment.left === member ? [assignment.right] : [];
+    });
+  }
+
+  /** The class (and whether statically) a `this` refers to, looking through arrow functions. */
+  function thisOwner(node: TSESTree.ThisExpression): { classNode: TSESTree.ClassDeclaration | TSESTree.ClassExpression; isStatic: boolean } | undefined {
+    let child: TSESTree.Node = node;
+    for (let parent: TSESTree.Node | undefined = node.parent; parent; child = parent, parent = parent.parent) {
+      switch (parent.type) {
+        case AST_NODE_TYPES.ArrowFunctionExpression:
+          continue;
+        case AST_NODE_TYPES.FunctionDeclaration:
+          return undefined;
+        case AST_NODE_TYPES.FunctionExpression:
+          if (parent.parent.type === AST_NODE_TYPES.MethodDefinition && parent.parent.value === parent) continue;
+          if (parent.parent.type === AST_NODE_TYPES.PropertyDefinition && parent.parent.value === parent) continue;
+          return undefined;
+        case AST_NODE_TYPES.MethodDefinition:
+        case AST_NODE_TYPES.PropertyDefinition:
+        case AST_NODE_TYPES.AccessorProperty:
+          if (child === parent.key) return undefined;
+          return { classNode: parent.parent.parent, isStatic: parent.static };
+        case AST_NODE_TYPES.StaticBlock:
+          return { classNode: parent.parent.parent, isStatic: true };
+        default:
+          continue;
+      }
+    }
+    return undefined;
+  }
+
+  /** Class fields and `this.x = …` assignments of a class, per instance/static side. */
+  function membersOf(classNode: TSESTree.ClassDeclaration | TSESTree.ClassExpression): ClassMembers {
+    const cached = classCache.get(classNode);
+    if (cached) return cached;
+    const members: ClassMembers = { instance: new Map(), static: new Map() };
+    classCache.set(classNode, members);
+    const add = (isStatic: boolean, name: string, value: TSESTree.Node): void => {
+      const side = isStatic ? members.static : members.instance;
+      side.set(name, [...(side.get(name) ?? []), value]);
+    };
+    for (const element of classNode.body.body) {
+      if (element.type === AST_NODE_TYPES.StaticBlock) {
+        collectThisWrites(element, true, add);
+        continue;
+      }
+      if (element.type === AST_NODE_TYPES.PropertyDefinition && element.value) {
+        const name = element.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${element.key.name}` : staticKeyName(element);
+        if (name !== undefined) add(element.static, name, element.value);
+      }
+      if (element.type === AST_NODE_TYPES.MethodDefinition || element.type === AST_NODE_TYPES.PropertyDefinition) {
+        if (element.value) collectThisWrites(element.value, element.static, add);
+      }
+    }
+    return members;
+  }
+
+  /** Walks a class member for `this.x = …`, not entering nested classes or `function`s (own `this`). */
+  function collectThisWrites(root: TSESTree.Node, isStatic: boolean, add: (isStatic: boolean, name: string, value: TSESTree.Node) => void): void {
+    const visit = (node: TSESTree.Node): void => {
+      if (
+        node.type === AST_NODE_TYPES.AssignmentExpression &&
+        node.left.type === AST_NODE_TYPES.MemberExpression &&
+        node.left.object.type === AST_NODE_TYPES.ThisExpression
+      ) {
+        const property = node.left.property;
+        const name = property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${property.name}` : staticPropertyName(node.left);
+        if (name !== undefined) add(isStatic, name, node.right);
+      }
+      for (const key of sourceCode.visitorKeys[node.type] ?? []) {
+        const child = (node as unknown as Record<string, unknown>)[key];
+        for (const item of Array.isArray(child) ? child : [child]) {
+          if (!isNode(item)) continue;
+          if (
+            item.type === AST_NODE_TYPES.ClassDeclaration ||
+            item.type === AST_NODE_TYPES.ClassExpression ||
+            item.type === AST_NODE_TYPES.FunctionDeclaration ||
+            (item.type === AST_NODE_TYPES.FunctionExpression && node !== root)
+          ) {
+            continue;
+          }
+          visit(item);
+        }
+      }
+    };
+    visit(root);
+  }
+
+  function labelInputs(call: TSESTree.CallExpression): LabelInput[] {
+    const args = call.arguments;
+    const callee = skipTypeWrappers(call.callee);
+    const method = callee.type === AST_NODE_TYPES.MemberExpression ? staticPropertyName(callee) : undefined;
+    if (
+      callee.type !== AST_NODE_TYPES.MemberExpression ||
+      method === undefined ||
+      !(method === 'labels' || LABEL_SET_METHODS.has(method) || AMOUNT_METHODS.has(method))
+    ) {
+      return isTimerEnd(callee) ? firstLabelSet(args) : [];
+    }
+    const receiver = classify(callee.object);
+    if (receiver?.kind !== 'metric') return [];
+    if (method === 'labels') {
+      if (args.length === 1 && args[0]!.type !== AST_NODE_TYPES.SpreadElement) return [{ kind: 'labelSetOrValue', node: args[0]! }];
+      return args.map((node) => ({ kind: 'labelValue', node }));
+    }
+    if (LABEL_SET_METHODS.has(method)) return firstLabelSet(args);
+    // inc/dec/set/observe
+    const [first] = args;
+    if (!first || first.type === AST_NODE_TYPES.SpreadElement) return [];
+    if (args.length >= 2) return [{ kind: 'labelSet', node: first }];
+    const exemplarLabels = exemplarCallLabels(receiver, method, first);
+    if (exemplarLabels !== undefined) return exemplarLabels ? [{ kind: 'labelSet', node: exemplarLabels }] : [];
+    return [{ kind: 'labelSetOrAmount', node: first }];
+  }
+
+  /**
+   * The function `startTimer()` returned: called directly (`m.startTimer()({ … })`) or through the
+   * variable/property it was stored in (`end({ … })`, `this.end({ … })`). Syntactic on purpose:
+   * it runs for every call in the file, so it only looks at values that are `startTimer()` calls.
+   */
+  function isTimerEnd(callee: TSESTree.Node): boolean {
+    if (isStartTimerCall(callee)) return classify(callee)?.kind === 'timerEnd';
+    if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+    return valuesOf(callee, 0).some((value) => {
+      const inner = skipTypeWrappers(value);
+      return isStartTimerCall(inner) && classify(inner)?.kind === 'timerEnd';
+    });
+  }
+
+  function firstLabelSet(args: readonly TSESTree.CallExpressionArgument[]): LabelInput[] {
+    const [first] = args;
+    return first && first.type !== AST_NODE_TYPES.SpreadElement ? [{ kind: 'labelSet', node: first }] : [];
+  }
+
+  /**
+   * For the exemplar form `inc/observe({ labels, value, exemplarLabels })`: the `labels` value
+   * (null when absent). Undefined when the call is not in that form. Exemplar labels are
+   * per-sample and not part of the series, so they are never checked.
+   */
+  function exemplarCallLabels(
+    metric: Extract<PromClientValue, { kind: 'metric' }>,
+    method: string,
+    argument: TSESTree.Node,
+  ): TSESTree.Node | null | undefined {
+    const supportsExemplars =
+      (method === 'inc' && (metric.metricClass ?? 'Counter') === 'Counter') ||
+      (method === 'observe' && (metric.metricClass ?? 'Histogram') === 'Histogram');
+    if (!supportsExemplars) return undefined;
+    const object = options.resolveLiteral(argument);
+    if (object.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
+    const keys = object.properties.map((p) => (p.type === AST_NODE_TYPES.Property ? staticKeyName(p) : undefined));
+    const enabled = metric.config ? readConfig(metric.config).exemplars : undefined;
+    const shaped =
+      keys.every((key) => key !== undefined && EXEMPLAR_KEYS.has(key)) &&
+      (keys.includes('labels') || keys.includes('exemplarLabels'));
+    if (enabled === false || !(enabled === true || shaped)) return undefined;
+    const labels = object.properties.find(
+      (p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && staticKeyName(p) === 'labels',
+    );
+    return labels ? labels.value : null;
+  }
+
+  function readConfig(config: TSESTree.Node): MetricConfig {
+    let name: TSESTree.Node | undefined;
+    let labelNames: TSESTree.Node | undefined;
+    let exemplars: boolean | undefined;
+    const unreadable: TSESTree.Node[] = [];
+    const read = (node: TSESTree.Node, depth: number): void => {
+      const object = options.resolveLiteral(node);
+      if (object.type !== AST_NODE_TYPES.ObjectExpression || depth > MAX_DEPTH) {
+        unreadable.push(node);
+        return;
+      }
+      for (const property of object.properties) {
+        if (property.type === AST_NODE_TYPES.SpreadElement) {
+          read(property.argument, depth + 1);
+          continue;
+        }
+        const key = staticKeyName(property);
+        if (key === 'name') name = property.value;
+        else if (key === 'labelNames') labelNames = property.value;
+        else if (key === 'enableExemplars') {
+          const value = skipTypeWrappers(property.value);
+          exemplars = value.type === AST_NODE_TYPES.Literal && typeof value.value === 'boolean' ? value.value : undefined;
+        }
+      }
+    };
+    read(config, 0);
+    return { ...(name && { name }), ...(labelNames && { labelNames }), ...(exemplars !== undefined && { exemplars }), unreadable };
+  }
+
+  return { constructedMetric, classify: (node) => classify(node), labelInputs, readConfig };
+}
+
+function isStartTimerCall(node: TSESTree.Node): node is TSESTree.CallExpression {
+  return (
+    node.type === AST_NODE_TYPES.CallExpression &&
+    node.callee.type === AST_NODE_TYPES.MemberExpression &&
+    staticPropertyName(node.callee) === 'startTimer'
+  );
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}
+
+/**
+ * Cheap pre-check so files that never touch prom-client cost nothing: the file mentions
+ * `prom-client` or a configured factory, or (typed) the program contains prom-client's types,
+ * through which a metric can reach this file as a typed parameter.
+ */
+export function mayUsePromClient(context: AnyRuleContext, additionalMetricFactories: readonly string[] = []): boolean {
+  const text = context.sourceCode.text;
+  if (text.includes(PROM_CLIENT_MODULE)) return true;
+  if (additionalMetricFactories.some((factory) => text.includes(factory.split('.').at(-1) ?? factory))) return true;
+  const program = context.sourceCode.parserServices?.program;
+  return program ? program.getSourceFiles().some((file) => /[\\/]prom-client[\\/]/.test(file.fileName)) : false;
+}
