@@ -85,9 +85,16 @@ function taskName(call: TSESTree.CallExpression, index: number): string {
   return labelFrom(receiverName(call.callee), `task-${index + 1}`);
 }
 
-function callElements(array: TSESTree.ArrayExpression): TSESTree.CallExpression[] | undefined {
+/**
+ * The elements of `[a(), b(x)]` when every one is a call that can become the body of a plain
+ * `() =>` thunk (an `await`/`yield` inside would not parse there).
+ */
+function callElements(sourceCode: SourceCode, array: TSESTree.ArrayExpression): TSESTree.CallExpression[] | undefined {
   const calls = array.elements.filter((e): e is TSESTree.CallExpression => e?.type === AST_NODE_TYPES.CallExpression);
-  return calls.length > 0 && calls.length === array.elements.length ? calls : undefined;
+  if (calls.length === 0 || calls.length !== array.elements.length) return undefined;
+  const suspends = (call: TSESTree.CallExpression): boolean =>
+    sourceCode.getTokens(call).some((t) => t.value === 'await' || t.value === 'yield');
+  return calls.some(suspends) ? undefined : calls;
 }
 
 /** `items.map((x) => f(x))` with a plain arrow mapper: its thunk form is `items.map((x) => () => f(x))`. */
@@ -210,7 +217,7 @@ export default createRule<Options, MessageIds>({
       let label: string;
       const mapped = arrowMapper(argument);
       if (argument.type === AST_NODE_TYPES.ArrayExpression) {
-        const calls = callElements(argument);
+        const calls = callElements(sourceCode, argument);
         if (!calls) return undefined;
         thunkEdits = (fixer) => calls.map((element) => fixer.insertTextBefore(element, '() => '));
         label = labelFrom(enclosingFunctionName(call));
@@ -247,7 +254,7 @@ export default createRule<Options, MessageIds>({
       argument: TSESTree.Node,
     ): Suggestion | undefined {
       if (argument.type !== AST_NODE_TYPES.ArrayExpression) return undefined;
-      const calls = callElements(argument);
+      const calls = callElements(sourceCode, argument);
       // superviseSession needs the connection's AbortSignal; only a binding literally named `signal` is trusted.
       const signal = findInScopeChain(call, 'signal');
       if (!calls || !signal || signal.defs.length === 0) return undefined;

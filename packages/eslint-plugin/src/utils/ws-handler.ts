@@ -28,6 +28,8 @@ export type WsHandlerKind =
   | 'nestjs-gateway'
   /** Bun `serve({ websocket: { open, message, close } })`, `Bun.serve(...)` or `export default { fetch, websocket }`. */
   | 'bun-websocket'
+  /** Deno `const { socket } = Deno.upgradeWebSocket(req)`: `socket.onmessage = fn`, `socket.addEventListener('message', fn)`. */
+  | 'deno-upgrade'
   /** Hono (and its Deno/Bun/Node adapters) `upgradeWebSocket(c => ({ onOpen, onMessage, onClose, onError }))`. */
   | 'hono-upgrade'
   /** A pattern from the `additionalHandlers` option. */
@@ -110,6 +112,7 @@ const FASTIFY_ROUTE_METHODS = new Set(['get', 'all', 'route']);
 const UWS_HANDLER_KEYS = new Set(['open', 'message', 'close', 'drain', 'ping', 'pong', 'dropped', 'subscription']);
 const BUN_HANDLER_KEYS = new Set(['open', 'message', 'close', 'drain', 'ping', 'pong']);
 const HONO_HANDLER_KEYS = new Set(['onOpen', 'onMessage', 'onClose', 'onError']);
+const DENO_SOCKET_EVENTS = new Set(['open', 'message', 'close', 'error']);
 const NEST_LIFECYCLE_METHODS = new Set(['handleConnection', 'handleDisconnect']);
 /** Client sockets emit `'connect'` too; with types we can tell them apart from servers. */
 const CLIENT_SOCKET_FILE = /[\\/](?:@types[\\/]node|socket\.io-client)[\\/]/;
@@ -289,6 +292,27 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
     return property?.value.type === AST_NODE_TYPES.Literal && property.value.value === true;
   }
 
+  /** `socket` bound by `const { socket } = Deno.upgradeWebSocket(req)`. */
+  function isDenoUpgradedSocket(node: TSESTree.Node): boolean {
+    const inner = unwrapTypes(node);
+    if (inner.type !== AST_NODE_TYPES.Identifier) return false;
+    const variable = ASTUtils.findVariable(sourceCode.getScope(inner), inner);
+    const declarator = variable?.defs.length === 1 ? variable.defs[0]?.node : undefined;
+    if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.ObjectPattern) return false;
+    const init = declarator.init && unwrapTypes(declarator.init);
+    // Hono's `upgradeWebSocket(factory)` takes a function; Deno's takes the request.
+    if (init?.type !== AST_NODE_TYPES.CallExpression || calleeParts(init)?.name !== 'upgradeWebSocket') return false;
+    const request = init.arguments[0];
+    if (!request || isFunctionNode(request)) return false;
+    return declarator.id.properties.some(
+      (p) =>
+        p.type === AST_NODE_TYPES.Property &&
+        propertyKeyName(p.key, p.computed) === 'socket' &&
+        p.value.type === AST_NODE_TYPES.Identifier &&
+        p.value.name === inner.name,
+    );
+  }
+
   /** With types: a receiver that is a client socket (its `'connect'` is not a server connection). */
   function isClientSocket(receiver: TSESTree.Expression): boolean {
     if (!checker || !nodeMap) return false;
@@ -322,6 +346,16 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
       !isClientSocket(parts.object)
     ) {
       return handler('connection-listener', `\`'${first}'\` listener`, fn);
+    }
+    if (
+      parts.object &&
+      index === 1 &&
+      parts.name === 'addEventListener' &&
+      first !== undefined &&
+      DENO_SOCKET_EVENTS.has(first) &&
+      isDenoUpgradedSocket(parts.object)
+    ) {
+      return handler('deno-upgrade', `Deno socket \`'${first}'\` listener`, fn);
     }
     if (parts.object && index === 2 && FASTIFY_ROUTE_METHODS.has(parts.name) && hasWebsocketTrue(objectLiteralOf(call.arguments[1]))) {
       return handler('fastify-websocket', '@fastify/websocket handler', fn);
@@ -418,6 +452,16 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
       const index = parent.arguments.indexOf(outer as TSESTree.CallExpressionArgument);
       return index >= 0 ? classifyArgument(parent, index, fn) : null;
     }
+    if (
+      parent?.type === AST_NODE_TYPES.AssignmentExpression &&
+      parent.operator === '=' &&
+      parent.right === outer &&
+      parent.left.type === AST_NODE_TYPES.MemberExpression
+    ) {
+      const property = propertyKeyName(parent.left.property, parent.left.computed);
+      const isSocketEvent = property?.startsWith('on') === true && DENO_SOCKET_EVENTS.has(property.slice(2));
+      return isSocketEvent && isDenoUpgradedSocket(parent.left.object) ? handler('deno-upgrade', `Deno socket \`${property}\` handler`, fn) : null;
+    }
     if (parent?.type === AST_NODE_TYPES.Property && parent.value === outer && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
       const key = propertyKeyName(parent.key, parent.computed);
       return key === undefined ? null : classifyProperty(parent.parent, key, fn);
@@ -435,8 +479,8 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
     return null;
   }
 
-  /** `this.name` reads in the class body that are not calls (`this.onConnection`, `this.onConnection.bind(this)`). */
-  function thisReferences(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition): TSESTree.Node[] {
+  /** Every `this.name` in the class body, references and calls alike. */
+  function thisMemberUses(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition): TSESTree.Node[] {
     const name = propertyKeyName(member.key, member.computed);
     if (name === undefined || member.static) return [];
     const found: TSESTree.Node[] = [];
@@ -444,8 +488,7 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
       if (
         node.type === AST_NODE_TYPES.MemberExpression &&
         node.object.type === AST_NODE_TYPES.ThisExpression &&
-        propertyKeyName(node.property, node.computed) === name &&
-        !(node.parent.type === AST_NODE_TYPES.CallExpression && node.parent.callee === node)
+        propertyKeyName(node.property, node.computed) === name
       ) {
         found.push(node);
       }
@@ -461,22 +504,52 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
     return found;
   }
 
-  function classifyUncached(fn: FunctionNode): WsHandler | null {
-    const member = outermostSameValue(fn).parent;
-    if (
-      (member?.type === AST_NODE_TYPES.MethodDefinition || member?.type === AST_NODE_TYPES.PropertyDefinition) &&
-      member.value === outermostSameValue(fn)
+  /**
+   * A handler that does nothing but call `fn` (`(ws) => this.onConnection(ws)`, `(ws) => { void handle(ws); }`)
+   * hands the connection's lifetime on: `fn` is a handler of the same kind.
+   */
+  function forwardedHandler(call: TSESTree.CallExpression, fn: FunctionNode): WsHandler | null {
+    let outer: TSESTree.Node = call;
+    while (
+      outer.parent?.type === AST_NODE_TYPES.AwaitExpression ||
+      outer.parent?.type === AST_NODE_TYPES.ChainExpression ||
+      (outer.parent?.type === AST_NODE_TYPES.UnaryExpression && outer.parent.operator === 'void')
     ) {
+      outer = outer.parent;
+    }
+    const parent = outer.parent;
+    let forwarder: TSESTree.Node | undefined;
+    if (parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === outer) forwarder = parent;
+    else if (
+      (parent?.type === AST_NODE_TYPES.ExpressionStatement || parent?.type === AST_NODE_TYPES.ReturnStatement) &&
+      parent.parent.type === AST_NODE_TYPES.BlockStatement &&
+      parent.parent.body.length === 1
+    ) {
+      forwarder = parent.parent.parent;
+    }
+    const found = forwarder && isFunctionNode(forwarder) ? classify(forwarder) : null;
+    return found && { ...found, node: fn };
+  }
+
+  /** `fn` is referenced at `use`: registered there, or called by a forwarding handler. */
+  function classifyUse(use: TSESTree.Node, fn: FunctionNode): WsHandler | null {
+    const parent = use.parent;
+    if (parent?.type === AST_NODE_TYPES.CallExpression && parent.callee === use) return forwardedHandler(parent, fn);
+    return classifySlot(use, fn);
+  }
+
+  function classifyUncached(fn: FunctionNode): WsHandler | null {
+    const outer = outermostSameValue(fn);
+    const member = outer.parent;
+    const isClassMember =
+      (member?.type === AST_NODE_TYPES.MethodDefinition || member?.type === AST_NODE_TYPES.PropertyDefinition) &&
+      member.value === outer;
+    if (isClassMember) {
       const gateway = classifyGatewayMember(member, fn);
       if (gateway) return gateway;
-      for (const slot of thisReferences(member)) {
-        const found = classifySlot(slot, fn);
-        if (found) return found;
-      }
-      return null;
     }
-    for (const slot of valueSlots(fn)) {
-      const found = classifySlot(slot, fn);
+    for (const use of isClassMember ? thisMemberUses(member) : valueSlots(fn)) {
+      const found = classifyUse(use, fn);
       if (found) return found;
     }
     return null;
@@ -485,6 +558,8 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
   function classify(fn: FunctionNode): WsHandler | null {
     let result = cache.get(fn);
     if (result === undefined) {
+      // Provisional answer so that forwarding cycles (a calls b calls a) terminate.
+      cache.set(fn, null);
       result = classifyUncached(fn);
       cache.set(fn, result);
     }

@@ -66,12 +66,34 @@ wss.on('connection', async (ws) => {
   await Promise[method]([a()]);
 });
 `,
-  // Called (not registered) from a handler: only lexical nesting counts.
+  // Called from a handler that does more than forward: only lexical nesting and pure forwarders count.
   `
 async function handle(ws) {
   await Promise.all([a(ws), b(ws)]);
 }
-wss.on('connection', (ws) => handle(ws));
+wss.on('connection', (ws) => {
+  log(ws);
+  handle(ws);
+});
+`,
+  // Mutually forwarding functions that are never registered terminate and report nothing.
+  `
+async function ping(ws) { return pong(ws); }
+async function pong(ws) { await Promise.all([ping(ws)]); }
+`,
+  // Deno: sockets that did not come from Deno.upgradeWebSocket(req), and the request handler itself.
+  `
+const { socket } = connect(url);
+socket.onmessage = async () => { await Promise.all([a()]); };
+const { socket: other } = upgradeWebSocket((c) => ({}));
+other.addEventListener('message', async () => { await Promise.all([a()]); });
+Deno.serve(async (req) => {
+  const { socket, response } = Deno.upgradeWebSocket(req);
+  await Promise.all([a()]);
+  socket.onmessage += async () => { await Promise.all([a()]); };
+  socket.addEventListener('upgrade', async () => { await Promise.all([a()]); });
+  return response;
+});
 `,
   // Fastify routes that are not WebSocket routes, and the HTTP half of a dual route.
   `
@@ -148,11 +170,11 @@ hub.subscribe('metrics', async () => {
       },
     ],
   },
-  // A class method called, not referenced.
+  // A class method called by a handler that does more than forward.
   `
 class Server {
   start() {
-    this.wss.on('connection', (ws) => this.onConnection(ws));
+    this.wss.on('connection', (ws) => this.track(ws) && this.onConnection(ws));
   }
   async onConnection(ws) {
     await Promise.all([a(ws), b(ws)]);
@@ -424,6 +446,48 @@ class Gateway {
       { messageId: 'combinatorInHandler', data: { method: 'allSettled', usage: 'returned', handler: "`'connection'` listener" }, line: 16, suggestions: [] },
     ],
   },
+  // Pure forwarders hand the handler role on: arrow body, `void`/`await`/`return` statements, `this.method(...)`.
+  {
+    code: `
+wss.on('connection', (ws, req) => handle(ws, req));
+io.on('connection', async (socket) => { await onSocket(socket); });
+server.on('connection', function (socket) { void this.accept(socket); });
+async function handle(ws, req) {
+  return Promise.all([a(ws)]);
+}
+async function onSocket(socket) {
+  return Promise.race([a(socket)]);
+}
+class Hub {
+  constructor(wss) {
+    wss.on('connection', (ws) => { return this.onConnection(ws); });
+  }
+  async onConnection(ws) {
+    return Promise.any([a(ws)]);
+  }
+}
+`,
+    errors: [
+      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: "`'connection'` listener" }, line: 6, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'returned', handler: "`'connection'` listener" }, line: 9, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: { method: 'any', usage: 'returned', handler: "`'connection'` listener" }, line: 16, suggestions: [] },
+    ],
+  },
+  // Deno's native upgrade: `socket.on<event> = fn` and `socket.addEventListener(event, fn)`.
+  {
+    code: `
+Deno.serve((req) => {
+  const { socket, response } = Deno.upgradeWebSocket(req);
+  socket.onmessage = async (event) => Promise.all([a(event)]);
+  socket.addEventListener('close', async () => { await Promise.race([b()]).then(done); });
+  return response;
+});
+`,
+    errors: [
+      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: 'Deno socket `onmessage` handler' }, line: 4, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'chained', handler: "Deno socket `'close'` listener" }, line: 5, suggestions: [] },
+    ],
+  },
   // Nested callbacks inside the handler count; an async mapper moves `async` onto the thunk.
   {
     code: `
@@ -507,7 +571,7 @@ wss.on('connection', async (ws) => {
       { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'awaited', handler: "`'connection'` listener" }, line: 9, suggestions: [] },
     ],
   },
-  // Result used, non-call elements, spread, function mapper, identifier mapper: no mechanical rewrite.
+  // Result used, non-call elements, spread, function mapper, identifier mapper, `await` in an element: no mechanical rewrite.
   {
     code: `
 wss.on('connection', async (ws) => {
@@ -517,9 +581,10 @@ wss.on('connection', async (ws) => {
   await Promise.all(items.map(function (item) { return send(item); }));
   await Promise.all(items.map(send));
   await Promise.all(tasks);
+  await Promise.all([send(await token()), flush()]);
 });
 `,
-    errors: [3, 4, 5, 6, 7, 8].map((line) => ({ messageId: 'combinatorInHandler' as const, line, suggestions: [] })),
+    errors: [3, 4, 5, 6, 7, 8, 9].map((line) => ({ messageId: 'combinatorInHandler' as const, line, suggestions: [] })),
   },
   // Options: receiver-bound method, event-bound method, object-literal properties.
   {
