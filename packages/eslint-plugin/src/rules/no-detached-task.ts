@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES, ASTUtils, AST_TOKEN_TYPES, ESLintUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils, ESLintUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../utils/create-rule.js';
 import { isGlobalReference, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
 import {
@@ -8,7 +8,7 @@ import {
   promiseChainRoot,
   type FunctionNode,
 } from '../utils/promise.js';
-import { planRuntimeImport } from '../utils/runtime-import.js';
+import { planRuntimeImport, preferredQuote } from '../utils/runtime-import.js';
 
 type Options = [{ taskHelpers?: string[]; requireTracking?: boolean }];
 type MessageIds = 'detached' | 'untracked' | 'asyncCallback' | 'suggestAwait' | 'suggestNamedTask';
@@ -149,13 +149,8 @@ export default createRule<Options, MessageIds>({
       return FALLBACK_TASK_NAME;
     }
 
-    function quoteChar(): string {
-      const firstString = sourceCode.ast.tokens.find((t) => t.type === AST_TOKEN_TYPES.String);
-      return firstString?.value.startsWith('"') ? '"' : "'";
-    }
-
     function stringLiteral(value: string): string {
-      const quote = quoteChar();
+      const quote = preferredQuote(sourceCode);
       const escaped = value.replace(/[\\\n\r\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1)).split(quote).join(`\\${quote}`);
       return `${quote}${escaped}${quote}`;
     }

@@ -391,3 +391,8 @@ export function planRuntimeImport(sourceCode: SourceCode, names: readonly string
   };
   return { refs, fixes };
 }
+
+/** The quote character the file uses for strings (the same one the inserted import uses). */
+export function preferredQuote(sourceCode: SourceCode): string {
+  return detectStyle(sourceCode).quote;
+}

@@ -1,0 +1,651 @@
+import parser from '@typescript-eslint/parser';
+import { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import rule from '../../src/rules/no-detached-task.js';
+import { commonJsLanguageOptions, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
+
+const IMPORT = "import { createNamedTask } from '@ghostguard/runtime';\n";
+const REQUIRE = "const { createNamedTask } = require('@ghostguard/runtime');\n";
+
+untypedRuleTester.run('no-detached-task (without types)', rule, {
+  valid: [
+    // Awaited, returned, stored, passed on.
+    { code: 'async function load() {}\nasync function main() { await load(); }' },
+    { code: 'async function load() {}\nfunction main() { return load(); }' },
+    { code: 'async function load() {}\nconst pending = load();' },
+    { code: 'async function load() {}\nlet pending;\npending = load();' },
+    { code: 'async function load() {}\nconst state = {};\nstate.pending ??= load();' },
+    { code: 'async function load() {}\nqueue.push(load());' },
+    { code: 'async function load() {}\nconst run = () => load();' },
+    { code: 'async function* stream() {}\nstream();' },
+    { code: "await fetch('/x');" },
+    { code: "const response = fetch('/x');" },
+    { code: "for await (const chunk of fetch('/x')) {}" },
+    // Task helpers track what they start.
+    { code: "import { createNamedTask } from '@ghostguard/runtime';\ncreateNamedTask('load', () => fetch('/x'));" },
+    { code: "import * as gg from '@ghostguard/runtime';\ngg.createNamedTask('load', () => fetch('/x'));" },
+    { code: "track(fetch('/x'));", options: [{ taskHelpers: ['track'] }] },
+    { code: "this.tasks.track(fetch('/x'));", options: [{ taskHelpers: ['this.tasks.track'] }] },
+    { code: "tasks.track(fetch('/x'));", options: [{ taskHelpers: ['track'] }] },
+    // Rejection handled.
+    { code: 'p.catch(() => {});' },
+    { code: "fetch('/x').catch((error) => log(error));" },
+    { code: 'p.then(() => 1, () => 2);' },
+    { code: "fetch('/x').then(ok, fail).finally(done);" },
+    { code: 'p.catch(report).finally(() => 2);' },
+    { code: 'p.catch(() => {});', options: [{ requireTracking: true }] },
+    { code: 'stored.then(ok, fail);', options: [{ requireTracking: true }] },
+    { code: "createNamedTask('x', body).promise.catch(log);", options: [{ requireTracking: true }] },
+    // Not known to be promises without types.
+    { code: 'load();' },
+    { code: "import { load } from './api.js';\nload();" },
+    { code: 'function load() { return 1; }\nload();' },
+    { code: 'function load() { if (x) return; log(); }\nload();' },
+    { code: 'const fetch = (url: string) => url;\nfetch("/x");' },
+    { code: 'function f(fetch: (u: string) => void) { fetch("/x"); }' },
+    { code: 'class Promise {}\nnew Promise();' },
+    { code: "import { watch } from 'fs/promises';\nwatch('.');" },
+    { code: "import { setInterval } from 'timers/promises';\nsetInterval(10);" },
+    { code: "import { readFile } from 'fs';\nreadFile('x', cb);" },
+    { code: 'let load = async () => {};\nload = () => 1;\nload();' },
+    { code: 'class A { async flush() {} static run() { this.flush(); } }' },
+    { code: 'class A { static async flush() {} run() { this.flush(); } }' },
+    { code: 'class A { async flush() {} run() { function inner() { this.flush(); } } }' },
+    { code: 'const api = { async get() {} };\napi.post();' },
+    { code: 'obj[key]();' },
+    { code: 'useEffect(() => void load(), []);' },
+    { code: "'use strict';" },
+    { code: 'async function createNamedTask() {}\ncreateNamedTask();' },
+    { code: 'cond && log();' },
+    { code: 'x ? a() : b();' },
+    { code: 'void 0;' },
+    // Callbacks whose return value is used, or that are not async.
+    { code: 'items.forEach((item) => log(item));' },
+    { code: 'items.map(async (item) => save(item));' },
+    { code: 'setTimeout(() => log(), 10);' },
+    { code: 'new Promise((resolve) => setTimeout(resolve, 10)).then(ok, fail);' },
+    { code: 'function setTimeout(fn: () => unknown) { fn(); }\nsetTimeout(async () => {});' },
+    { code: 'items.forEach(async function* (item) { yield item; });' },
+    { code: 'setTimeout(...args);' },
+  ],
+  invalid: [
+    // Same-file functions: declarations, arrows, function expressions, annotations, JSDoc.
+    {
+      code: 'async function load() {}\nload();',
+      errors: [
+        {
+          messageId: 'detached',
+          line: 2,
+          column: 1,
+          suggestions: [
+            { messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}async function load() {}\ncreateNamedTask('load', () => load());` },
+          ],
+        },
+      ],
+    },
+    {
+      code: 'const load = async () => {};\nasync function main() {\n  load();\n}',
+      errors: [
+        {
+          messageId: 'detached',
+          line: 3,
+          suggestions: [
+            { messageId: 'suggestAwait', output: 'const load = async () => {};\nasync function main() {\n  await load();\n}' },
+            {
+              messageId: 'suggestNamedTask',
+              data: { name: 'load' },
+              output: `${IMPORT}const load = async () => {};\nasync function main() {\n  createNamedTask('load', () => load());\n}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: 'const load = function () { return new Promise((resolve) => resolve(1)); };\nload();',
+      errors: [
+        {
+          messageId: 'detached',
+          suggestions: [
+            {
+              messageId: 'suggestNamedTask',
+              data: { name: 'load' },
+              output: `${IMPORT}const load = function () { return new Promise((resolve) => resolve(1)); };\ncreateNamedTask('load', () => load());`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      code: 'const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));\nwait(5);',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'wait' }, output: `${IMPORT}const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));\ncreateNamedTask('wait', () => wait(5));` }] }],
+    },
+    {
+      code: 'function load(): Promise<void> { return source(); }\nload();',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}function load(): Promise<void> { return source(); }\ncreateNamedTask('load', () => load());` }] }],
+    },
+    {
+      code: 'function load(): PromiseLike<void> | undefined { return source(); }\nload();',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}function load(): PromiseLike<void> | undefined { return source(); }\ncreateNamedTask('load', () => load());` }] }],
+    },
+    {
+      code: 'function load(): Promise<void>;\nfunction load(x?: number) { return source(x); }\nload();',
+      errors: [{ messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}function load(): Promise<void>;\nfunction load(x?: number) { return source(x); }\ncreateNamedTask('load', () => load());` }] }],
+    },
+    {
+      code: "import { source } from './source.js';\n/** @returns {Promise<void>} */\nfunction load() { return source(); }\nload();",
+      filename: 'script.js',
+      errors: [{ messageId: 'detached', line: 4, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: "import { source } from './source.js';\nimport { createNamedTask } from '@ghostguard/runtime';\n/** @returns {Promise<void>} */\nfunction load() { return source(); }\ncreateNamedTask('load', () => load());" }] }],
+    },
+    {
+      // A function that returns another promise-returning call returns a promise too.
+      code: "function load() { if (cached) return cached; return fetch('/x').then((r) => r.json()); }\nload();",
+      errors: [{ messageId: 'detached', line: 2, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}function load() { if (cached) return cached; return fetch('/x').then((r) => r.json()); }\ncreateNamedTask('load', () => load());` }] }],
+    },
+    {
+      code: 'function ping() { return pong(); }\nfunction pong() { return ping(); }\nasync function start() {}\nconst begin = start;\nbegin();',
+      errors: [{ messageId: 'detached', line: 5, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'begin' }, output: `${IMPORT}function ping() { return pong(); }\nfunction pong() { return ping(); }\nasync function start() {}\nconst begin = start;\ncreateNamedTask('begin', () => begin());` }] }],
+    },
+    // Exported declarations used in the same file.
+    {
+      code: 'export async function sync() {}\nexport function start() { sync(); }',
+      errors: [{ messageId: 'detached', line: 2, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'sync' }, output: `${IMPORT}export async function sync() {}\nexport function start() { createNamedTask('sync', () => sync()); }` }] }],
+    },
+    // Methods: this.method(), private, class fields, static, inherited, object literals, instances.
+    {
+      code: 'class Session {\n  async flush() {}\n  close() {\n    this.flush();\n  }\n}',
+      errors: [{ messageId: 'detached', line: 4, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'flush' }, output: `${IMPORT}class Session {\n  async flush() {}\n  close() {\n    createNamedTask('flush', () => this.flush());\n  }\n}` }] }],
+    },
+    {
+      code: 'class Session {\n  async #flush() {}\n  async close() {\n    this.#flush();\n  }\n}',
+      errors: [
+        {
+          messageId: 'detached',
+          line: 4,
+          suggestions: [
+            { messageId: 'suggestAwait', output: 'class Session {\n  async #flush() {}\n  async close() {\n    await this.#flush();\n  }\n}' },
+            { messageId: 'suggestNamedTask', data: { name: 'flush' }, output: `${IMPORT}class Session {\n  async #flush() {}\n  async close() {\n    createNamedTask('flush', () => this.#flush());\n  }\n}` },
+          ],
+        },
+      ],
+    },
+    {
+      code: 'class Session {\n  flush = async () => {};\n  close = () => {\n    this.flush?.();\n  };\n}',
+      errors: [{ messageId: 'detached', line: 4, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'flush' }, output: `${IMPORT}class Session {\n  flush = async () => {};\n  close = () => {\n    createNamedTask('flush', () => this.flush?.());\n  };\n}` }] }],
+    },
+    {
+      code: 'class Pool {\n  static async warm() {}\n  static {\n    this.warm();\n  }\n}\nPool.warm();',
+      errors: [
+        { messageId: 'detached', line: 4, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'warm' }, output: `${IMPORT}class Pool {\n  static async warm() {}\n  static {\n    createNamedTask('warm', () => this.warm());\n  }\n}\nPool.warm();` }] },
+        { messageId: 'detached', line: 7, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'warm' }, output: `${IMPORT}class Pool {\n  static async warm() {}\n  static {\n    this.warm();\n  }\n}\ncreateNamedTask('warm', () => Pool.warm());` }] },
+      ],
+    },
+    {
+      code: 'class Base { async flush(): Promise<void> {} }\nclass Session extends Base { close() { this.flush(); } }',
+      errors: [{ messageId: 'detached', line: 2, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'flush' }, output: `${IMPORT}class Base { async flush(): Promise<void> {} }\nclass Session extends Base { close() { createNamedTask('flush', () => this.flush()); } }` }] }],
+    },
+    {
+      code: 'abstract class Store { abstract save(): Promise<void>; close() { this.save(); } }',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'save' }, output: `${IMPORT}abstract class Store { abstract save(): Promise<void>; close() { createNamedTask('save', () => this.save()); } }` }] }],
+    },
+    {
+      code: 'const api = {\n  async get() {},\n  refresh() { this.get(); },\n};\napi.get();',
+      errors: [
+        { messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'get' }, output: `${IMPORT}const api = {\n  async get() {},\n  refresh() { createNamedTask('get', () => this.get()); },\n};\napi.get();` }] },
+        { messageId: 'detached', line: 5, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'get' }, output: `${IMPORT}const api = {\n  async get() {},\n  refresh() { this.get(); },\n};\ncreateNamedTask('get', () => api.get());` }] },
+      ],
+    },
+    {
+      code: "async function upload() {}\nconst api = { upload, 'send-all': async () => {} };\napi.upload();\napi['send-all']();",
+      errors: [
+        { messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'upload' }, output: `${IMPORT}async function upload() {}\nconst api = { upload, 'send-all': async () => {} };\ncreateNamedTask('upload', () => api.upload());\napi['send-all']();` }] },
+        { messageId: 'detached', line: 4, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'send-all' }, output: `${IMPORT}async function upload() {}\nconst api = { upload, 'send-all': async () => {} };\napi.upload();\ncreateNamedTask('send-all', () => api['send-all']());` }] },
+      ],
+    },
+    {
+      code: 'class Client { async connect() {} }\nconst client = new Client();\nclient.connect();',
+      errors: [{ messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'connect' }, output: `${IMPORT}class Client { async connect() {} }\nconst client = new Client();\ncreateNamedTask('connect', () => client.connect());` }] }],
+    },
+    // `new Promise`, Promise statics, dynamic import.
+    {
+      code: 'new Promise((resolve) => setTimeout(resolve, 10));',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}createNamedTask('task', () => new Promise((resolve) => setTimeout(resolve, 10)));` }] }],
+    },
+    {
+      code: 'Promise.all([a(), b()]);',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'all' }, output: `${IMPORT}createNamedTask('all', () => Promise.all([a(), b()]));` }] }],
+    },
+    {
+      code: 'Promise.reject(new Error("x"));',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'reject' }, output: 'import { createNamedTask } from "@ghostguard/runtime";\ncreateNamedTask("reject", () => Promise.reject(new Error("x")));' }] }],
+    },
+    {
+      code: "import('./plugin.js');",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}createNamedTask('task', () => import('./plugin.js'));` }] }],
+    },
+    // `.then()` / `.finally()` without a rejection handler.
+    {
+      code: 'p.then(() => 1);',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}createNamedTask('task', () => p.then(() => 1));` }] }],
+    },
+    {
+      code: "fetch('/x').then(ok, undefined);",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}createNamedTask('fetch', () => fetch('/x').then(ok, undefined));` }] }],
+    },
+    {
+      code: 'p.catch(null);',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}createNamedTask('task', () => p.catch(null));` }] }],
+    },
+    {
+      code: 'p.then(ok).finally(done);',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}createNamedTask('task', () => p.then(ok).finally(done));` }] }],
+    },
+    {
+      code: 'p.catch(log).then(next);',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}createNamedTask('task', () => p.catch(log).then(next));` }] }],
+    },
+    // Well-known promise APIs.
+    {
+      code: "fetch('/hook', { method: 'POST' });",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}createNamedTask('fetch', () => fetch('/hook', { method: 'POST' }));` }] }],
+    },
+    {
+      code: "globalThis.fetch('/hook');",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}createNamedTask('fetch', () => globalThis.fetch('/hook'));` }] }],
+    },
+    {
+      code: "import { writeFile } from 'node:fs/promises';\nwriteFile('a.txt', data);",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'writeFile' }, output: "import { writeFile } from 'node:fs/promises';\nimport { createNamedTask } from '@ghostguard/runtime';\ncreateNamedTask('writeFile', () => writeFile('a.txt', data));" }] }],
+    },
+    {
+      code: "import * as fsp from 'fs/promises';\nfsp.rm('tmp', { recursive: true });",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'rm' }, output: "import * as fsp from 'fs/promises';\nimport { createNamedTask } from '@ghostguard/runtime';\ncreateNamedTask('rm', () => fsp.rm('tmp', { recursive: true }));" }] }],
+    },
+    {
+      code: "import fs from 'node:fs';\nfs.promises.unlink('a.txt');",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'unlink' }, output: "import fs from 'node:fs';\nimport { createNamedTask } from '@ghostguard/runtime';\ncreateNamedTask('unlink', () => fs.promises.unlink('a.txt'));" }] }],
+    },
+    {
+      code: "import { promises as fsp } from 'fs';\nfsp.appendFile('log', line);",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'appendFile' }, output: "import { promises as fsp } from 'fs';\nimport { createNamedTask } from '@ghostguard/runtime';\ncreateNamedTask('appendFile', () => fsp.appendFile('log', line));" }] }],
+    },
+    {
+      code: "import { setTimeout as wait, scheduler } from 'timers/promises';\nwait(10);\nscheduler.wait(5);",
+      errors: [
+        { messageId: 'detached', line: 2, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'wait' }, output: "import { setTimeout as wait, scheduler } from 'timers/promises';\nimport { createNamedTask } from '@ghostguard/runtime';\ncreateNamedTask('wait', () => wait(10));\nscheduler.wait(5);" }] },
+        { messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'wait' }, output: "import { setTimeout as wait, scheduler } from 'timers/promises';\nimport { createNamedTask } from '@ghostguard/runtime';\nwait(10);\ncreateNamedTask('wait', () => scheduler.wait(5));" }] },
+      ],
+    },
+    // `void` does not excuse a dropped promise.
+    {
+      code: 'async function load() {}\nasync function main() { void load(); }',
+      errors: [
+        {
+          messageId: 'detached',
+          column: 25,
+          suggestions: [
+            { messageId: 'suggestAwait', output: 'async function load() {}\nasync function main() { await load(); }' },
+            { messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}async function load() {}\nasync function main() { createNamedTask('load', () => load()); }` },
+          ],
+        },
+      ],
+    },
+    {
+      code: "useEffect(() => void fetch('/x'), []);",
+      filename: 'react.tsx',
+      errors: [{ messageId: 'detached', column: 17, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}useEffect(() => createNamedTask('fetch', () => fetch('/x')), []);` }] }],
+    },
+    {
+      code: "void (ready && fetch('/x'));",
+      errors: [{ messageId: 'detached', column: 16, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}void (ready && createNamedTask('fetch', () => fetch('/x')));` }] }],
+    },
+    // Sequences, conditionals, logical expressions: each promise branch is reported.
+    {
+      code: "async function main() { fetch('/a'), log(), fetch('/b'); }",
+      errors: [
+        {
+          messageId: 'detached',
+          column: 25,
+          suggestions: [
+            { messageId: 'suggestAwait', output: "async function main() { await fetch('/a'), log(), fetch('/b'); }" },
+            { messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}async function main() { createNamedTask('fetch', () => fetch('/a')), log(), fetch('/b'); }` },
+          ],
+        },
+        {
+          messageId: 'detached',
+          column: 45,
+          suggestions: [
+            { messageId: 'suggestAwait', output: "async function main() { fetch('/a'), log(), await fetch('/b'); }" },
+            { messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}async function main() { fetch('/a'), log(), createNamedTask('fetch', () => fetch('/b')); }` },
+          ],
+        },
+      ],
+    },
+    {
+      code: "async function main() { cond ? fetch('/a') : log(); }",
+      errors: [
+        {
+          messageId: 'detached',
+          suggestions: [
+            { messageId: 'suggestAwait', output: "async function main() { cond ? await fetch('/a') : log(); }" },
+            { messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}async function main() { cond ? createNamedTask('fetch', () => fetch('/a')) : log(); }` },
+          ],
+        },
+      ],
+    },
+    {
+      code: "cond && fetch('/x');",
+      errors: [{ messageId: 'detached', column: 9, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}cond && createNamedTask('fetch', () => fetch('/x'));` }] }],
+    },
+    {
+      code: "fetch('/x') || fallback();",
+      errors: [{ messageId: 'detached', column: 1, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}createNamedTask('fetch', () => fetch('/x')) || fallback();` }] }],
+    },
+    // Optional calls and TypeScript wrappers.
+    {
+      code: 'class A { async flush() {} async close() { this.flush?.()!; } }',
+      errors: [
+        {
+          messageId: 'detached',
+          suggestions: [
+            { messageId: 'suggestAwait', output: 'class A { async flush() {} async close() { await this.flush?.()!; } }' },
+            { messageId: 'suggestNamedTask', data: { name: 'flush' }, output: `${IMPORT}class A { async flush() {} async close() { createNamedTask('flush', () => this.flush?.()!); } }` },
+          ],
+        },
+      ],
+    },
+    {
+      code: "async function main() { fetch('/x') as Promise<Response>; }",
+      errors: [
+        {
+          messageId: 'detached',
+          suggestions: [
+            { messageId: 'suggestAwait', output: "async function main() { await (fetch('/x') as Promise<Response>); }" },
+            { messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}async function main() { createNamedTask('fetch', () => fetch('/x') as Promise<Response>); }` },
+          ],
+        },
+      ],
+    },
+    // IIFEs: named after the function, else the enclosing function, else 'task'.
+    {
+      code: 'async function handleConnection() {\n  (async () => {\n    await pump();\n  })();\n}',
+      errors: [
+        {
+          messageId: 'detached',
+          line: 2,
+          suggestions: [
+            { messageId: 'suggestAwait', output: 'async function handleConnection() {\n  await (async () => {\n    await pump();\n  })();\n}' },
+            { messageId: 'suggestNamedTask', data: { name: 'handleConnection' }, output: `${IMPORT}async function handleConnection() {\n  createNamedTask('handleConnection', () => (async () => {\n    await pump();\n  })());\n}` },
+          ],
+        },
+      ],
+    },
+    {
+      code: '(async function heartbeat() { await ping(); })();',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'heartbeat' }, output: `${IMPORT}createNamedTask('heartbeat', () => (async function heartbeat() { await ping(); })());` }] }],
+    },
+    {
+      code: '(async () => { await ping(); })();',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}createNamedTask('task', () => (async () => { await ping(); })());` }] }],
+    },
+    // `{ tasks }` when a task set is in scope.
+    {
+      code: "const tasks = new Set();\nexport async function onMessage() {\n  fetch('/x');\n}",
+      errors: [
+        {
+          messageId: 'detached',
+          suggestions: [
+            { messageId: 'suggestAwait', output: "const tasks = new Set();\nexport async function onMessage() {\n  await fetch('/x');\n}" },
+            { messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}const tasks = new Set();\nexport async function onMessage() {\n  createNamedTask('fetch', () => fetch('/x'), { tasks });\n}` },
+          ],
+        },
+      ],
+    },
+    {
+      code: "import type { Task } from '@ghostguard/runtime';\nfunction start(tasks: Set<Task>) { fetch('/x'); }",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: "import type { Task } from '@ghostguard/runtime';\nimport { createNamedTask } from '@ghostguard/runtime';\nfunction start(tasks: Set<Task>) { createNamedTask('fetch', () => fetch('/x'), { tasks }); }" }] }],
+    },
+    {
+      code: "function start(tasks: Task[]) { fetch('/x'); }",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}function start(tasks: Task[]) { createNamedTask('fetch', () => fetch('/x')); }` }] }],
+    },
+    {
+      code: "const tasks = [];\nfetch('/x');",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}const tasks = [];\ncreateNamedTask('fetch', () => fetch('/x'));` }] }],
+    },
+    // Import insertion: extend an existing runtime import, namespace import, name clash.
+    {
+      code: "import { superviseTasks } from '@ghostguard/runtime';\nfetch('/x');",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: "import { superviseTasks, createNamedTask } from '@ghostguard/runtime';\ncreateNamedTask('fetch', () => fetch('/x'));" }] }],
+    },
+    {
+      code: "import { createNamedTask as spawn } from '@ghostguard/runtime';\nfetch('/x');",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: "import { createNamedTask as spawn } from '@ghostguard/runtime';\nspawn('fetch', () => fetch('/x'));" }] }],
+    },
+    {
+      code: "import * as gg from '@ghostguard/runtime';\nfetch('/x');",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: "import * as gg from '@ghostguard/runtime';\ngg.createNamedTask('fetch', () => fetch('/x'));" }] }],
+    },
+    {
+      code: "const createNamedTask = 1;\nfetch('/x');",
+      errors: [{ messageId: 'detached', suggestions: [] }],
+    },
+    // `.js` and `.mjs` files.
+    {
+      code: "import { readdir } from 'fs/promises';\nexport function scan() { readdir('.'); }",
+      filename: 'script.js',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'readdir' }, output: "import { readdir } from 'fs/promises';\nimport { createNamedTask } from '@ghostguard/runtime';\nexport function scan() { createNamedTask('readdir', () => readdir('.')); }" }] }],
+    },
+    // CommonJS: `require` and `exports`.
+    {
+      code: "'use strict';\nconst fsp = require('fs/promises');\nfsp.writeFile('a', 'b');",
+      filename: 'common.cjs',
+      languageOptions: commonJsLanguageOptions,
+      errors: [{ messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'writeFile' }, output: `'use strict';\nconst fsp = require('fs/promises');\n${REQUIRE}createNamedTask('writeFile', () => fsp.writeFile('a', 'b'));` }] }],
+    },
+    {
+      code: "const { promises: { stat } } = require('node:fs');\nconst { superviseTasks } = require('@ghostguard/runtime');\nstat('x');",
+      filename: 'common.cjs',
+      languageOptions: commonJsLanguageOptions,
+      errors: [{ messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'stat' }, output: "const { promises: { stat } } = require('node:fs');\nconst { superviseTasks, createNamedTask } = require('@ghostguard/runtime');\ncreateNamedTask('stat', () => stat('x'));" }] }],
+    },
+    {
+      code: "exports.load = async function () {};\nmodule.exports.save = () => new Promise((r) => r());\nexports.load();\nmodule.exports.save();",
+      filename: 'common.cjs',
+      languageOptions: commonJsLanguageOptions,
+      errors: [
+        { messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${REQUIRE}exports.load = async function () {};\nmodule.exports.save = () => new Promise((r) => r());\ncreateNamedTask('load', () => exports.load());\nmodule.exports.save();` }] },
+        { messageId: 'detached', line: 4, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'save' }, output: `${REQUIRE}exports.load = async function () {};\nmodule.exports.save = () => new Promise((r) => r());\nexports.load();\ncreateNamedTask('save', () => module.exports.save());` }] },
+      ],
+    },
+    {
+      code: "module.exports = { async load() {} };\nmodule.exports.load();",
+      filename: 'common.cjs',
+      languageOptions: commonJsLanguageOptions,
+      errors: [{ messageId: 'detached', line: 2, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${REQUIRE}module.exports = { async load() {} };\ncreateNamedTask('load', () => module.exports.load());` }] }],
+    },
+    // Async callbacks whose promises are dropped by the caller.
+    {
+      code: 'items.forEach(async (item) => { await save(item); });',
+      errors: [{ messageId: 'asyncCallback', data: { sink: 'forEach' }, column: 15 }],
+    },
+    {
+      code: 'async function save(item: unknown) {}\nitems.forEach(save);\nitems.forEach((item) => save(item));',
+      errors: [
+        { messageId: 'asyncCallback', data: { sink: 'forEach' }, line: 2 },
+        { messageId: 'asyncCallback', data: { sink: 'forEach' }, line: 3 },
+      ],
+    },
+    {
+      code: 'setTimeout(async () => { await flush(); }, 100);\nconst timer = setInterval(async function () {}, 1000);',
+      errors: [
+        { messageId: 'asyncCallback', data: { sink: 'setTimeout' }, line: 1 },
+        { messageId: 'asyncCallback', data: { sink: 'setInterval' }, line: 2 },
+      ],
+    },
+    {
+      code: 'setImmediate(async () => {});\nqueueMicrotask(async () => {});\nprocess.nextTick(async () => {});\nglobalThis.setTimeout(async () => {});',
+      errors: [
+        { messageId: 'asyncCallback', data: { sink: 'setImmediate' } },
+        { messageId: 'asyncCallback', data: { sink: 'queueMicrotask' } },
+        { messageId: 'asyncCallback', data: { sink: 'process.nextTick' } },
+        { messageId: 'asyncCallback', data: { sink: 'setTimeout' } },
+      ],
+    },
+    // Options.
+    {
+      code: "fetch('/x').catch(log);",
+      options: [{ requireTracking: true }],
+      errors: [{ messageId: 'untracked', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}createNamedTask('fetch', () => fetch('/x').catch(log));` }] }],
+    },
+    {
+      code: 'async function load() {}\nasync function main() { load().then(ok, fail).finally(done); }',
+      options: [{ requireTracking: true }],
+      errors: [
+        {
+          messageId: 'untracked',
+          suggestions: [
+            { messageId: 'suggestAwait', output: 'async function load() {}\nasync function main() { await load().then(ok, fail).finally(done); }' },
+            { messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}async function load() {}\nasync function main() { createNamedTask('load', () => load().then(ok, fail).finally(done)); }` },
+          ],
+        },
+      ],
+    },
+    {
+      // A custom helper list replaces the default one.
+      code: 'async function createNamedTask() {}\ncreateNamedTask();',
+      options: [{ taskHelpers: ['track'] }],
+      errors: [{ messageId: 'detached', suggestions: [] }],
+    },
+    {
+      // A task's promise is tracked, but `.then(done)` derives a new one that can reject unhandled.
+      code: "import { createNamedTask } from '@ghostguard/runtime';\ncreateNamedTask('x', async () => {}).promise.then(done);",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: "import { createNamedTask } from '@ghostguard/runtime';\ncreateNamedTask('task', () => createNamedTask('x', async () => {}).promise.then(done));" }] }],
+    },
+  ],
+});
+
+typedRuleTester.run('no-detached-task (with types)', rule, {
+  valid: [
+    // Types show the value is not a thenable, so syntax-only matches are dropped.
+    { code: 'declare const builder: { finally(fn: () => void): void };\nbuilder.finally(() => {});' },
+    { code: 'declare const job: { then(onOk: () => void): number };\njob.then(() => {});' },
+    { code: 'interface Task { readonly promise: Promise<void> }\ndeclare function spawn(name: string, body: () => Promise<void>): Task;\nspawn("x", async () => {});' },
+    { code: 'declare const api: { get(): number };\napi.get();' },
+    { code: 'declare const xs: number[];\nxs.forEach((x) => x);' },
+    { code: 'function f(save: (x: number) => void, xs: number[]) { xs.forEach(save); }' },
+    { code: 'declare const p: Promise<number>;\np.catch(() => {});' },
+    { code: 'declare const p: Promise<number>;\nasync function main() { await p.then((n) => n); }' },
+    { code: 'async function load() {}\nconst pending = load();', filename: 'module.mjs' },
+    { code: 'async function load() {}\nmodule.exports = load();', filename: 'common.cjs', languageOptions: commonJsLanguageOptions },
+  ],
+  invalid: [
+    // Thenables the file's syntax does not reveal.
+    {
+      code: 'declare const api: { get(): Promise<number> };\napi.get();',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'get' }, output: `${IMPORT}declare const api: { get(): Promise<number> };\ncreateNamedTask('get', () => api.get());` }] }],
+    },
+    {
+      code: 'async function start(load: () => Promise<void>) {\n  load();\n}',
+      errors: [
+        {
+          messageId: 'detached',
+          line: 2,
+          suggestions: [
+            { messageId: 'suggestAwait', output: 'async function start(load: () => Promise<void>) {\n  await load();\n}' },
+            { messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}async function start(load: () => Promise<void>) {\n  createNamedTask('load', () => load());\n}` },
+          ],
+        },
+      ],
+    },
+    {
+      // Any thenable, not only Promise; and unions containing one.
+      code: 'declare const jobs: { run(): { then(ok: () => void, fail: (e: unknown) => void): void } | number };\njobs.run();',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'run' }, output: `${IMPORT}declare const jobs: { run(): { then(ok: () => void, fail: (e: unknown) => void): void } | number };\ncreateNamedTask('run', () => jobs.run());` }] }],
+    },
+    {
+      code: 'declare const p: Promise<number>;\np.then((n) => n);',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}declare const p: Promise<number>;\ncreateNamedTask('task', () => p.then((n) => n));` }] }],
+    },
+    {
+      // `any` is inconclusive: the syntactic answer stands.
+      code: 'declare const x: any;\nx.then(done);',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}declare const x: any;\ncreateNamedTask('task', () => x.then(done));` }] }],
+    },
+    {
+      code: 'async function load() {}\nvoid load();',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}async function load() {}\ncreateNamedTask('load', () => load());` }] }],
+    },
+    {
+      code: 'declare const tasks: Set<unknown>;\ndeclare function sync(): Promise<void>;\nsync();',
+      errors: [{ messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'sync' }, output: `${IMPORT}declare const tasks: Set<unknown>;\ndeclare function sync(): Promise<void>;\ncreateNamedTask('sync', () => sync(), { tasks });` }] }],
+    },
+    {
+      code: 'declare const tasks: Array<unknown>;\ndeclare function sync(): Promise<void>;\nsync();',
+      errors: [{ messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'sync' }, output: `${IMPORT}declare const tasks: Array<unknown>;\ndeclare function sync(): Promise<void>;\ncreateNamedTask('sync', () => sync());` }] }],
+    },
+    {
+      code: 'function each(save: (x: number) => Promise<void>, xs: number[]) { xs.forEach(save); }',
+      errors: [{ messageId: 'asyncCallback', data: { sink: 'forEach' } }],
+    },
+    {
+      code: 'declare function load(): Promise<number>;\nload().catch(() => {});',
+      options: [{ requireTracking: true }],
+      errors: [{ messageId: 'untracked', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}declare function load(): Promise<number>;\ncreateNamedTask('load', () => load().catch(() => {}));` }] }],
+    },
+    // Every file kind of the fixture project.
+    {
+      code: 'async function load() {}\nload();',
+      filename: 'script.js',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}async function load() {}\ncreateNamedTask('load', () => load());` }] }],
+    },
+    {
+      code: "import { readFile } from 'node:fs/promises';\nreadFile('x');",
+      filename: 'module.mjs',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'readFile' }, output: "import { readFile } from 'node:fs/promises';\nimport { createNamedTask } from '@ghostguard/runtime';\ncreateNamedTask('readFile', () => readFile('x'));" }] }],
+    },
+    {
+      code: "const fs = require('fs');\nfs.promises.readFile('x');",
+      filename: 'common.cjs',
+      languageOptions: commonJsLanguageOptions,
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'readFile' }, output: `const fs = require('fs');\n${REQUIRE}createNamedTask('readFile', () => fs.promises.readFile('x'));` }] }],
+    },
+    {
+      code: "export function App() {\n  return <button onClick={() => void fetch('/x')} />;\n}",
+      filename: 'react.tsx',
+      errors: [{ messageId: 'detached', line: 2, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}export function App() {\n  return <button onClick={() => createNamedTask('fetch', () => fetch('/x'))} />;\n}` }] }],
+    },
+  ],
+});
+
+describe('no-detached-task options schema', () => {
+  function lintWith(options: unknown): void {
+    const linter = new Linter({ configType: 'flat' });
+    linter.verify(
+      'fetch("/x");',
+      [
+        {
+          files: ['**/*.ts'],
+          languageOptions: { parser },
+          plugins: { ghostguard: { rules: { 'no-detached-task': rule as never } } },
+          rules: { 'ghostguard/no-detached-task': ['error', options] },
+        },
+      ],
+      'file.ts',
+    );
+  }
+
+  it('accepts the documented options', () => {
+    expect(() => lintWith({ taskHelpers: ['track', 'tasks.add'], requireTracking: true })).not.toThrow();
+  });
+
+  it('rejects an unknown option by name', () => {
+    expect(() => lintWith({ taskHelper: ['track'] })).toThrow(/Unexpected property "taskHelper"/);
+  });
+
+  it('rejects option values of the wrong shape', () => {
+    expect(() => lintWith({ taskHelpers: 'track' })).toThrow(/should be array/);
+    expect(() => lintWith({ taskHelpers: [''] })).toThrow(/should NOT be shorter than 1 characters/);
+    expect(() => lintWith({ taskHelpers: ['a', 'a'] })).toThrow(/duplicate items/);
+    expect(() => lintWith({ requireTracking: 'yes' })).toThrow(/should be boolean/);
+  });
+});
