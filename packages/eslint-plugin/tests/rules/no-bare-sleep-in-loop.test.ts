@@ -89,10 +89,445 @@ function insertAfterImports(code: string): string {
   return lines.join('\n');
 }
 
-const valid: (ValidTestCase<Options> | string)[] = [];
+const SLEEP = 'const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n';
+const FIXED_SLEEP = `${IMPORT}${SLEEP}`;
+
+/** Every loop kind, with the sleep in each part that runs on every iteration. */
+const loops: InvalidTestCase<MessageIds, Options>[] = [
+  {
+    code: `${SLEEP}async function f(signal) {\n  do {\n    await sleep(100);\n  } while (more());\n}`,
+    output: `${FIXED_SLEEP}async function f(signal) {\n  do {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  } while (more());\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}async function f(signal) {\n  for (let i = 0; i < 10; i++) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f(signal) {\n  for (let i = 0; i < 10; i++) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}async function f(signal, jobs) {\n  for (const key in jobs) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f(signal, jobs) {\n  for (const key in jobs) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}async function f(signal, jobs) {\n  for (const job of jobs) {\n    await run(job);\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f(signal, jobs) {\n  for (const job of jobs) {\n    await run(job);\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}async function f(signal, stream) {\n  for await (const chunk of stream) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f(signal, stream) {\n  for await (const chunk of stream) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // A loop body without braces is the statement itself.
+  {
+    code: `${SLEEP}async function f(signal) {\n  while (await poll()) await sleep(100);\n}`,
+    output: `${FIXED_SLEEP}async function f(signal) {\n  while (await poll()) if (await sleepUntilShutdown(signal, 100)) break;\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // Labelled loop: the statement is directly in its body, so a plain `break` leaves it.
+  {
+    code: `${SLEEP}async function f(signal) {\n  outer: for (;;) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f(signal) {\n  outer: for (;;) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // Parts that re-run each iteration but are not statements: reported, no rewrite.
+  {
+    code: `${SLEEP}async function f(signal) {\n  while (await sleep(100)) {}\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}async function f(signal) {\n  for (let i = 0; i < 3; i++, await sleep(100)) {}\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // Top-level await in a module.
+  {
+    code: `${SLEEP}while (true) {\n  await sleep(100);\n}`,
+    errors: [{ messageId: 'bareSleepNoSignal' }],
+  },
+  // The sleep belongs to the inner loop; `break` leaves the inner loop.
+  {
+    code: `${SLEEP}async function f(signal, rows) {\n  while (true) {\n    for (const row of rows) {\n      await sleep(10);\n    }\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f(signal, rows) {\n  while (true) {\n    for (const row of rows) {\n      if (await sleepUntilShutdown(signal, 10)) break;\n    }\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // A function declared inside the loop has its own loop-free body... but its loop counts.
+  {
+    code: `${SLEEP}async function f(signal) {\n  for (;;) {\n    items.forEach(async () => {\n      while (busy()) await sleep(10);\n    });\n    break;\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f(signal) {\n  for (;;) {\n    items.forEach(async () => {\n      while (busy()) if (await sleepUntilShutdown(signal, 10)) break;\n    });\n    break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+];
+
+/** Where the sleep sits decides between autofix, suggestion and a plain report. */
+const positions: InvalidTestCase<MessageIds, Options>[] = [
+  // Nested in an `if`: same rewrite, offered as a suggestion.
+  {
+    code: `${SLEEP}async function f(signal) {\n  while (true) {\n    if (idle()) {\n      await sleep(1000);\n    }\n  }\n}`,
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [
+          {
+            messageId: 'useSleepUntilShutdown',
+            data: { signal: 'signal', delay: '1000', exit: 'break' },
+            output: `${FIXED_SLEEP}async function f(signal) {\n  while (true) {\n    if (idle()) {\n      if (await sleepUntilShutdown(signal, 1000)) break;\n    }\n  }\n}`,
+          },
+        ],
+      },
+    ],
+  },
+  // `if (…) await sleep(); else …`: braces keep the `else` where it was.
+  {
+    code: `${SLEEP}async function f(signal) {\n  while (true) {\n    if (idle()) await sleep(1000); else work();\n  }\n}`,
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [
+          {
+            messageId: 'useSleepUntilShutdown',
+            output: `${FIXED_SLEEP}async function f(signal) {\n  while (true) {\n    if (idle()) { if (await sleepUntilShutdown(signal, 1000)) break; } else work();\n  }\n}`,
+          },
+        ],
+      },
+    ],
+  },
+  // Inside `switch`, a plain `break` would leave the switch: the loop's label is used.
+  {
+    code: `${SLEEP}async function f(signal) {\n  poll: while (true) {\n    switch (state()) {\n      case 'idle':\n        await sleep(1000);\n        break;\n    }\n  }\n}`,
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [
+          {
+            messageId: 'useSleepUntilShutdown',
+            data: { signal: 'signal', delay: '1000', exit: 'break poll' },
+            output: `${FIXED_SLEEP}async function f(signal) {\n  poll: while (true) {\n    switch (state()) {\n      case 'idle':\n        if (await sleepUntilShutdown(signal, 1000)) break poll;\n        break;\n    }\n  }\n}`,
+          },
+        ],
+      },
+    ],
+  },
+  // …and without a label nothing can leave the loop from there.
+  {
+    code: `${SLEEP}async function f(signal) {\n  while (true) {\n    switch (state()) {\n      case 'idle':\n        await sleep(1000);\n    }\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // Not a statement: the value is used, so only a report.
+  {
+    code: `${SLEEP}async function f(signal) {\n  while (true) {\n    const result = await sleep(1000);\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}async function f(signal) {\n  while (true) {\n    ready() || await sleep(1000);\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // No semicolon style: none is added.
+  {
+    code: `const sleep = (ms) => new Promise((r) => setTimeout(r, ms))\nasync function f(signal) {\n  while (true) {\n    await sleep(100)\n  }\n}`,
+    output: `import { sleepUntilShutdown } from '@ghostguard/runtime'\nconst sleep = (ms) => new Promise((r) => setTimeout(r, ms))\nasync function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // The delay is copied verbatim, whatever its shape.
+  {
+    code: `${SLEEP}async function f(signal, opts) {\n  while (true) {\n    await sleep(opts.backoff * 2 ** attempt);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f(signal, opts) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, opts.backoff * 2 ** attempt)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // A long delay is elided in the suggestion's message, never in its output.
+  {
+    code: `${SLEEP}async function f(signal) {\n  while (true) {\n    if (idle()) await sleep(computeBackoffDelay(attempt, config));\n  }\n}`,
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [
+          {
+            messageId: 'useSleepUntilShutdown',
+            data: { signal: 'signal', delay: 'computeBackoffDelay(att…', exit: 'break' },
+            output: `${FIXED_SLEEP}async function f(signal) {\n  while (true) {\n    if (idle()) if (await sleepUntilShutdown(signal, computeBackoffDelay(attempt, config))) break;\n  }\n}`,
+          },
+        ],
+      },
+    ],
+  },
+  // Delays that cannot be copied safely: reported without a rewrite.
+  {
+    code: `${SLEEP}async function f(signal, args) {\n  while (true) {\n    await sleep(...args);\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `async function f(signal) {\n  while (true) {\n    await new Promise((r) => setTimeout(r, 100, compute()));\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `async function f(signal) {\n  while (true) {\n    await new Promise((r) => setTimeout(() => r(compute()), 100));\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `const jitter = (ms) => new Promise((r) => setTimeout(r, ms * Math.random()));\nasync function f(signal) {\n  while (true) {\n    await jitter(100);\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `const pause = () => new Promise((r) => setTimeout(r, 500));\nasync function f(signal) {\n  while (true) {\n    await pause(log('pausing'));\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+];
+
+/** Which AbortSignal the rewrite uses, and what happens when there is none or several. */
+const signalsCases: InvalidTestCase<MessageIds, Options>[] = [
+  {
+    code: `${SLEEP}async function f() {\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    errors: [{ messageId: 'bareSleepNoSignal', data: { sleep: 'sleep' } }],
+  },
+  // Declared after the loop: not usable there.
+  {
+    code: `${SLEEP}async function f() {\n  while (true) {\n    await sleep(100);\n  }\n  const signal = getSignal();\n}`,
+    errors: [{ messageId: 'bareSleepNoSignal' }],
+  },
+  // Optional parameters and undefined defaults may be undefined: not offered.
+  {
+    code: `${SLEEP}async function f(signal?: AbortSignal, abortSignal = undefined) {\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    errors: [{ messageId: 'bareSleepNoSignal' }],
+  },
+  // Named like a signal but clearly something else.
+  {
+    code: `${SLEEP}async function f(exitSignal: string) {\n  const killSignal = 'SIGTERM';\n  let stopSignal;\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    errors: [{ messageId: 'bareSleepNoSignal' }],
+  },
+  // `controller.signal` of a controller in scope.
+  {
+    code: `${SLEEP}const controller = new AbortController();\nasync function f() {\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}const controller = new AbortController();\nasync function f() {\n  while (true) {\n    if (await sleepUntilShutdown(controller.signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // A signal read from that controller is the same signal: still exactly one.
+  {
+    code: `${SLEEP}const controller = new AbortController();\nconst { signal } = controller;\nasync function f() {\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}const controller = new AbortController();\nconst { signal } = controller;\nasync function f() {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}async function f() {\n  const ac = new AbortController();\n  const stop = ac.signal;\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f() {\n  const ac = new AbortController();\n  const stop = ac.signal;\n  while (true) {\n    if (await sleepUntilShutdown(stop, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // `…Signal` names, AbortSignal annotations, destructured options, AbortSignal factories.
+  {
+    code: `${SLEEP}async function f({ shutdownSignal }) {\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f({ shutdownSignal }) {\n  while (true) {\n    if (await sleepUntilShutdown(shutdownSignal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}async function f(stop: AbortSignal) {\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f(stop: AbortSignal) {\n  while (true) {\n    if (await sleepUntilShutdown(stop, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}async function f(ctl: AbortController) {\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f(ctl: AbortController) {\n  while (true) {\n    if (await sleepUntilShutdown(ctl.signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}async function f() {\n  const deadline = AbortSignal.timeout(60_000);\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}async function f() {\n  const deadline = AbortSignal.timeout(60_000);\n  while (true) {\n    if (await sleepUntilShutdown(deadline, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // An inner `signal` shadows the outer one: one signal.
+  {
+    code: `${SLEEP}const signal = getShutdownSignal();\nasync function f(signal) {\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}const signal = getShutdownSignal();\nasync function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // Two signals: no autofix, one suggestion per signal, innermost first.
+  {
+    code: `${SLEEP}const shutdownSignal = getShutdownSignal();\nasync function f(signal) {\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [
+          {
+            messageId: 'useSleepUntilShutdown',
+            data: { signal: 'signal', delay: '100', exit: 'break' },
+            output: `${FIXED_SLEEP}const shutdownSignal = getShutdownSignal();\nasync function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+          },
+          {
+            messageId: 'useSleepUntilShutdown',
+            data: { signal: 'shutdownSignal', delay: '100', exit: 'break' },
+            output: `${FIXED_SLEEP}const shutdownSignal = getShutdownSignal();\nasync function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(shutdownSignal, 100)) break;\n  }\n}`,
+          },
+        ],
+      },
+    ],
+  },
+  // Option `fix: 'suggestion'`: even the unambiguous case is only suggested.
+  {
+    code: `${SLEEP}async function f(signal) {\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    options: [{ fix: 'suggestion' }],
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [
+          {
+            messageId: 'useSleepUntilShutdown',
+            output: `${FIXED_SLEEP}async function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+          },
+        ],
+      },
+    ],
+  },
+];
+
+/** How the import of `sleepUntilShutdown` is added, extended or reused. */
+const imports: InvalidTestCase<MessageIds, Options>[] = [
+  {
+    code: `import { createNamedTask } from '@ghostguard/runtime';\nimport delay from 'delay';\nasync function f(signal) {\n  while (true) await delay(100);\n}`,
+    output: `import { createNamedTask, sleepUntilShutdown } from '@ghostguard/runtime';\nimport delay from 'delay';\nasync function f(signal) {\n  while (true) if (await sleepUntilShutdown(signal, 100)) break;\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `import { sleepUntilShutdown as sus } from '@ghostguard/runtime';\nimport delay from 'delay';\nasync function f(signal) {\n  while (true) await delay(100);\n}`,
+    output: `import { sleepUntilShutdown as sus } from '@ghostguard/runtime';\nimport delay from 'delay';\nasync function f(signal) {\n  while (true) if (await sus(signal, 100)) break;\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `import * as gg from '@ghostguard/runtime';\nimport delay from 'delay';\nasync function f(signal) {\n  while (true) await delay(100);\n}`,
+    output: `import * as gg from '@ghostguard/runtime';\nimport delay from 'delay';\nasync function f(signal) {\n  while (true) if (await gg.sleepUntilShutdown(signal, 100)) break;\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `import delay from "delay";\nasync function f(signal) {\n  while (true) await delay(100);\n}`,
+    output: `import delay from "delay";\nimport { sleepUntilShutdown } from "@ghostguard/runtime";\nasync function f(signal) {\n  while (true) if (await sleepUntilShutdown(signal, 100)) break;\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // The name is taken at module level: no rewrite rather than a clash.
+  {
+    code: `import delay from 'delay';\nconst sleepUntilShutdown = 1;\nasync function f(signal) {\n  while (true) await delay(100);\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // …or shadowed where the sleep is.
+  {
+    code: `import delay from 'delay';\nasync function f(signal, sleepUntilShutdown) {\n  while (true) await delay(100);\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // CommonJS: `require`, extended or added after the last one.
+  {
+    code: `'use strict';\nconst { createNamedTask } = require('@ghostguard/runtime');\nconst delay = require('delay');\nasync function f(signal) {\n  while (true) await delay(100);\n}`,
+    output: `'use strict';\nconst { createNamedTask, sleepUntilShutdown } = require('@ghostguard/runtime');\nconst delay = require('delay');\nasync function f(signal) {\n  while (true) if (await sleepUntilShutdown(signal, 100)) break;\n}`,
+    languageOptions: commonJsLanguageOptions,
+    filename: 'common.cjs',
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `const runtime = require('@ghostguard/runtime');\nconst delay = require('delay');\nasync function f(signal) {\n  while (true) await delay(100);\n}`,
+    output: `const runtime = require('@ghostguard/runtime');\nconst delay = require('delay');\nasync function f(signal) {\n  while (true) if (await runtime.sleepUntilShutdown(signal, 100)) break;\n}`,
+    languageOptions: commonJsLanguageOptions,
+    filename: 'common.cjs',
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `'use strict';\nasync function f(signal) {\n  while (true) await new Promise((r) => setTimeout(r, 100));\n}`,
+    output: `'use strict';\n${REQUIRE}\nasync function f(signal) {\n  while (true) if (await sleepUntilShutdown(signal, 100)) break;\n}`,
+    languageOptions: commonJsLanguageOptions,
+    filename: 'common.cjs',
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // Plain `.js` / `.mjs` modules.
+  {
+    code: `async function f(signal) {\n  while (true) await new Promise((r) => setTimeout(r, 100));\n}\nexport { f };`,
+    output: `${IMPORT}async function f(signal) {\n  while (true) if (await sleepUntilShutdown(signal, 100)) break;\n}\nexport { f };`,
+    filename: 'script.js',
+    errors: [{ messageId: 'bareSleep' }],
+  },
+];
+
+/** `additionalSleepFunctions`. */
+const configured: InvalidTestCase<MessageIds, Options>[] = [
+  {
+    code: `async function f(signal) {\n  while (true) {\n    await pause(100);\n    await utils.backoff(200);\n  }\n}`,
+    // Both fixes add the import, so they land in two passes.
+    output: [
+      `${IMPORT}async function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n    await utils.backoff(200);\n  }\n}`,
+      `${IMPORT}async function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n    if (await sleepUntilShutdown(signal, 200)) break;\n  }\n}`,
+    ],
+    options: [{ additionalSleepFunctions: ['pause', 'utils.backoff'] }],
+    errors: [{ messageId: 'bareSleep', data: { sleep: 'pause' } }, { messageId: 'bareSleep', data: { sleep: 'utils.backoff' } }],
+  },
+  {
+    code: `import { wait } from '@acme/time';\nimport waitFor from 'wait-for';\nasync function f(signal) {\n  while (true) {\n    await wait('poll', 100);\n    await waitFor(200, { unref: true });\n  }\n}`,
+    output: [
+      `import { wait } from '@acme/time';\nimport waitFor from 'wait-for';\n${IMPORT.trimEnd()}\nasync function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n    await waitFor(200, { unref: true });\n  }\n}`,
+      `import { wait } from '@acme/time';\nimport waitFor from 'wait-for';\n${IMPORT.trimEnd()}\nasync function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n    if (await sleepUntilShutdown(signal, 200)) break;\n  }\n}`,
+    ],
+    options: [
+      {
+        additionalSleepFunctions: [
+          { module: '@acme/time', export: 'wait', delayArgument: 1 },
+          { module: 'wait-for', optionsArgument: 1 },
+        ],
+      },
+    ],
+    errors: [{ messageId: 'bareSleep' }, { messageId: 'bareSleep' }],
+  },
+];
+
+const valid: (ValidTestCase<Options> | string)[] = [
+  // Sleeps that observe a signal.
+  `import { setTimeout } from 'node:timers/promises';\nasync function f(signal) {\n  while (true) await setTimeout(1000, undefined, { signal });\n}`,
+  `import { scheduler } from 'node:timers/promises';\nasync function f(signal) {\n  while (true) await scheduler.wait(1000, { signal });\n}`,
+  `import delay from 'delay';\nasync function f(signal) {\n  while (true) await delay(1000, { signal });\n}`,
+  `import { delay } from 'es-toolkit';\nasync function f(controller) {\n  while (true) await delay(1000, { signal: controller.signal });\n}`,
+  // Options we cannot see into (untyped): no report rather than a wrong one.
+  `import { setTimeout } from 'node:timers/promises';\nasync function f(options) {\n  while (true) await setTimeout(1000, undefined, { ...options });\n}`,
+  `import { setTimeout } from 'node:timers/promises';\nasync function f(options) {\n  while (true) await setTimeout(1000, undefined, options);\n}`,
+  `import { setTimeout } from 'node:timers/promises';\nasync function f(args) {\n  while (true) await setTimeout(...args);\n}`,
+  // The compliant primitive itself.
+  `import { sleepUntilShutdown } from '@ghostguard/runtime';\nasync function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 1000)) break;\n  }\n}`,
+  // Wrappers that pass a signal on, or do more than sleep.
+  `import { setTimeout } from 'node:timers/promises';\nconst sleep = (ms, signal) => setTimeout(ms, undefined, { signal });\nasync function f(signal) {\n  while (true) await sleep(1000, signal);\n}`,
+  `const sleep = (ms) => { log(ms); return new Promise((r) => setTimeout(r, ms)); };\nasync function f() {\n  while (true) await sleep(1000);\n}`,
+  `let sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nsleep = other;\nasync function f() {\n  while (true) await sleep(1000);\n}`,
+  // Scheduling without awaiting.
+  `function f() {\n  for (const job of jobs) setTimeout(() => run(job), 1000);\n}`,
+  `async function f() {\n  while (true) {\n    new Promise((r) => setTimeout(r, 1000));\n    await work();\n  }\n}`,
+  // One-shot delays outside loops, and sleeps in functions defined in a loop.
+  `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nasync function f() {\n  await sleep(1000);\n}`,
+  `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nasync function f() {\n  for (const job of jobs) {\n    schedule(async () => {\n      await sleep(1000);\n    });\n  }\n}`,
+  `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nasync function f() {\n  for (const job of await sleep(1000)) {}\n  for (let i = await sleep(10); i < 3; i++) {}\n}`,
+  `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nasync function f() {\n  while (true) {\n    handlers.push(class {\n      tick = async () => { await sleep(1000); };\n    });\n  }\n}`,
+  // Zero delays are yields to the event loop, not poll intervals.
+  `async function f() {\n  while (true) await new Promise((r) => setTimeout(r));\n}`,
+  `async function f() {\n  while (true) await new Promise((r) => setTimeout(r, 0));\n}`,
+  `import { setTimeout } from 'timers/promises';\nasync function f() {\n  while (true) {\n    await setTimeout();\n    await setTimeout(0);\n    await setTimeout(-1);\n  }\n}`,
+  `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nasync function f() {\n  while (true) await sleep();\n}`,
+  // Not the global timer or Promise.
+  `async function f(setTimeout) {\n  while (true) await new Promise((r) => setTimeout(r, 1000));\n}`,
+  `import Promise from 'bluebird';\nasync function f() {\n  while (true) await new Promise((r) => setTimeout(r, 1000));\n}`,
+  `import { setTimeout } from 'node:timers/promises';\nasync function f() {\n  while (true) await new Promise((r) => setTimeout(r, 1000));\n}`,
+  `async function f() {\n  while (true) await new Promise((r) => setTimeout(other, 1000));\n}`,
+  `async function f() {\n  while (true) await new Promise((r) => { setTimeout(r, 1000); other(); });\n}`,
+  `async function f() {\n  while (true) await new Promise((r, reject) => setTimeout(reject, 1000));\n}`,
+  `import { setInterval } from 'node:timers/promises';\nasync function f() {\n  while (true) await setInterval(1000);\n}`,
+  // Racing a sleep against something else is not a bare sleep.
+  `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nasync function f() {\n  while (true) await Promise.race([sleep(1000), stopped]);\n}`,
+  // Unknown names are not guessed.
+  `async function f() {\n  while (true) await pause(1000);\n}`,
+  `async function f() {\n  while (true) await wait(1000);\n}`,
+  // A `require` that is not the global one.
+  {
+    code: `function load(require) {\n  const { setTimeout } = require('timers/promises');\n  return async () => { while (true) await setTimeout(1000); };\n}`,
+    languageOptions: commonJsLanguageOptions,
+    filename: 'common.cjs',
+  },
+];
 
 describe('no-bare-sleep-in-loop', () => {
-  untypedRuleTester.run('no-bare-sleep-in-loop (spellings)', rule, { valid, invalid });
+  untypedRuleTester.run('spellings', rule, { valid: [], invalid });
+  untypedRuleTester.run('loops', rule, { valid: [], invalid: loops });
+  untypedRuleTester.run('positions', rule, { valid: [], invalid: positions });
+  untypedRuleTester.run('signals', rule, { valid: [], invalid: signalsCases });
+  untypedRuleTester.run('imports', rule, { valid: [], invalid: imports });
+  untypedRuleTester.run('additionalSleepFunctions', rule, { valid: [], invalid: configured });
+  untypedRuleTester.run('not reported', rule, { valid, invalid: [] });
 });
 
 describe('options schema', () => {
