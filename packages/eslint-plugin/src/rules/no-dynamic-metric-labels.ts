@@ -15,12 +15,12 @@ type Options = [NoDynamicMetricLabelsOptions];
 type MessageIds = 'dynamicLabelValue' | 'dynamicLabelName' | 'dynamicMetricName' | 'unknownValue';
 
 /** What a checked expression is, in the words diagnostics use. */
-type Subject = 'label value' | 'label name' | 'label set' | 'label names' | 'metric name' | 'metric config';
+type Subject = 'label value' | 'label name' | 'label set' | 'label-name list' | 'metric name' | 'metric config';
 
 const DYNAMIC_MESSAGE: Partial<Record<Subject, MessageIds>> = {
   'label value': 'dynamicLabelValue',
   'label name': 'dynamicLabelName',
-  'label names': 'dynamicLabelName',
+  'label-name list': 'dynamicLabelName',
   'metric name': 'dynamicMetricName',
 };
 
@@ -51,7 +51,7 @@ export default createRule<Options, MessageIds>({
       dynamicMetricName:
         'Dynamic metric name: {{reason}}. Metric names must be fixed strings; put the varying part in a bounded label, and ids in logs.',
       unknownValue:
-        'Cannot prove that the {{subject}} `{{text}}` is bounded. Use literals, constants, enums or literal-union types; send ids to logs.',
+        'Cannot prove that the {{subject}} `{{text}}` has a bounded set of values. Use literals, constants, enums or literal-union types; send ids to logs.',
     },
     schema: [
       {
@@ -148,7 +148,7 @@ export default createRule<Options, MessageIds>({
         return;
       }
       const type = types.typeOf(node);
-      if (types.checker.getIndexInfosOfType(type).length > 0) {
+      if (!isObjectType(type, types.checker) || types.checker.getIndexInfosOfType(type).length > 0) {
         reportUnknown(node, 'label set');
         return;
       }
@@ -184,7 +184,7 @@ export default createRule<Options, MessageIds>({
       }
       const elementType = types?.typeOf(node).getNumberIndexType();
       if (types && elementType && isBoundedType(elementType, types.checker)) return;
-      checkValue(node, 'label names');
+      checkValue(node, 'label-name list');
     }
 
     function checkConfig(config: TSESTree.Node): void {

@@ -432,7 +432,32 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
   // -- member access ----------------------------------------------------------------------------
 
   function evaluateMember(node: TSESTree.MemberExpression): StaticValue {
-    return evaluateChain(accessChain(node), node);
+    return evaluateChain(expandAliases(accessChain(node)), node);
+  }
+
+  /**
+   * Rewrites a chain rooted at a constant alias to the aliased expression, so the request or
+   * error it came from stays visible: `const { query } = req; query.page` → `req.query.page`,
+   * `const user = req.user; user.id` → `req.user.id`.
+   */
+  function expandAliases(chain: AccessChain, depth = 0): AccessChain {
+    const root = chain.root;
+    if (depth > MAX_RESOLVE_DEPTH || root.type !== AST_NODE_TYPES.Identifier) return chain;
+    const variable = resolveVariable(sourceCode, root);
+    const def = variable?.defs[0];
+    if (!variable || def?.type !== DefinitionType.Variable || !def.node.init || !isEffectivelyConst(variable)) return chain;
+    if (def.name.type !== AST_NODE_TYPES.Identifier) return chain;
+    const init = skipTypeWrappers(def.node.init);
+    const path = def.node.id.type === AST_NODE_TYPES.Identifier ? [] : destructuredPath(def.node.id, def.name);
+    if (!path) return chain;
+    if (init.type === AST_NODE_TYPES.MemberExpression) {
+      const inner = accessChain(init);
+      return expandAliases({ root: inner.root, names: [...inner.names, ...path, ...chain.names] }, depth + 1);
+    }
+    if (init.type === AST_NODE_TYPES.Identifier && path.length > 0) {
+      return expandAliases({ root: init, names: [...path, ...chain.names] }, depth + 1);
+    }
+    return chain;
   }
 
   function accessChain(node: TSESTree.MemberExpression): AccessChain {
