@@ -22,6 +22,8 @@ export type WsHandlerKind =
   | 'connection-listener'
   /** `@fastify/websocket`: `get(path, { websocket: true }, fn)` or `route({ websocket: true, handler | wsHandler })`. */
   | 'fastify-websocket'
+  /** express-ws (and look-alikes): `app.ws(path, ...middleware, fn)` / `router.ws(...)`. */
+  | 'express-ws'
   /** uWebSockets.js `app.ws(pattern, { open, message, close, ... })`. */
   | 'uwebsockets'
   /** NestJS `handleConnection` / `handleDisconnect` / `@SubscribeMessage` in a `@WebSocketGateway` class. */
@@ -356,6 +358,9 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
       isDenoUpgradedSocket(parts.object)
     ) {
       return handler('deno-upgrade', `Deno socket \`'${first}'\` listener`, fn);
+    }
+    if (parts.object && index >= 1 && parts.name === 'ws' && first !== undefined) {
+      return handler('express-ws', 'express-ws route handler', fn);
     }
     if (parts.object && index === 2 && FASTIFY_ROUTE_METHODS.has(parts.name) && hasWebsocketTrue(objectLiteralOf(call.arguments[1]))) {
       return handler('fastify-websocket', '@fastify/websocket handler', fn);

@@ -354,6 +354,24 @@ app.ws('/other', behaviour);
       { messageId: 'combinatorInHandler', data: { method: 'any', usage: 'awaited', handler: 'uWebSockets.js `close` handler' }, line: 10, suggestions: [] },
     ],
   },
+  // express-ws: `app.ws(path, [middleware,] handler)`, also on a router.
+  {
+    code: `
+const expressWs = require('express-ws')(app);
+app.ws('/echo', async (ws, req) => {
+  await Promise.race([a(ws), b(req)]);
+});
+router.ws('/feed', authenticate, function (ws, req) {
+  return Promise.all([a(ws)]);
+});
+`,
+    filename: 'common.cjs',
+    languageOptions: commonJsLanguageOptions,
+    errors: [
+      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'awaited', handler: 'express-ws route handler' }, line: 4, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: 'express-ws route handler' }, line: 7, suggestions: [] },
+    ],
+  },
   // NestJS gateway lifecycle methods and @SubscribeMessage handlers.
   {
     code: `

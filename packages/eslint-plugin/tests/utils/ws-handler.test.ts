@@ -20,6 +20,7 @@ describe('createWsHandlerDetector().enclosingHandler', () => {
         fastify.get('/ws', { websocket: true }, (socket) => { probe(0); });
         fastify.route({ url: '/ws', websocket: true, handler: () => {}, wsHandler: (socket) => { probe(0); } });
         app.ws('/*', { message: (ws, msg) => { probe(0); } });
+        app.ws('/echo', (ws, req) => { probe(0); });
         @WebSocketGateway() class Gateway { handleDisconnect() { probe(0); } }
         Bun.serve({ fetch, websocket: { open(ws) { probe(0); } } });
         app.get('/ws', upgradeWebSocket((c) => ({ onClose: () => { probe(0); } })));
@@ -32,6 +33,7 @@ describe('createWsHandlerDetector().enclosingHandler', () => {
       'fastify-websocket: @fastify/websocket handler',
       'fastify-websocket: @fastify/websocket handler',
       'uwebsockets: uWebSockets.js `message` handler',
+      'express-ws: express-ws route handler',
       'nestjs-gateway: NestJS gateway `handleDisconnect`',
       'bun-websocket: Bun `websocket.open` handler',
       'hono-upgrade: `upgradeWebSocket` `onClose` handler',
