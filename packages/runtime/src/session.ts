@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Gauge } from 'prom-client';
 import { onAbort } from './abort.js';
 import { drainTasks, DEFAULT_FORCE_TIMEOUT_MS, type DrainReport } from './drain.js';
@@ -133,6 +134,8 @@ export function superviseSession(
 async function runSession(options: SuperviseSessionOptions, setup: (session: Session) => void | Promise<void>): Promise<SessionResult> {
   const { label, signal, gauge, metrics, logger } = options;
   const shutdown = new AbortController();
+  // Every poller of the session sleeps on this signal; many at once is the intended use, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const stopForwarding = signal.aborted ? undefined : onAbort(signal, () => shutdown.abort(signal.reason));
   if (signal.aborted) shutdown.abort(signal.reason);
   gauge?.inc();
