@@ -118,9 +118,9 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       combinatorInHandler:
-        '`Promise.{{method}}` {{usage}} in a {{handler}} waits on every task: one task hung after the client left keeps the connection a ghost (its cleanup never runs). Supervise lifetime tasks with `superviseSession` (or `superviseTasks` + `drainTasks`) and fan out with `gatherWithLogging` from @ghostguard/runtime.',
+        '`Promise.{{method}}` is {{usage}} inside a connection handler ({{handler}}): it can wait forever on a task that hangs after the client has left, and the connection then stays a ghost (its cleanup never runs). Use `superviseSession` (or `superviseTasks` + `drainTasks`) from @ghostguard/runtime for lifetime tasks and `gatherWithLogging` for fan-out.',
       suggestGatherWithLogging:
-        "Run the fan-out with `gatherWithLogging` (label '{{label}}'): bounded, logs each failure, never rejects.",
+        "Run the fan-out with `gatherWithLogging` (label '{{label}}'): logs each failure, never rejects, takes `timeoutMs`/`maxConcurrency`.",
       suggestSuperviseSession:
         "Supervise these calls as lifetime tasks with `superviseSession` on `signal` (label '{{label}}'): ends on disconnect or the first exit, then drains.",
     },

@@ -840,6 +840,12 @@ new WebSocketServer({ port: 0 }).on('connection', async (ws) => {
     expect(messages.map((m) => [m.ruleId, m.line, m.column, m.suggestions?.length])).toEqual([
       ['ghostguard/no-promise-all-in-ws-handler', 4, 9, 1],
     ]);
+    expect(messages[0]?.message).toBe(
+      "`Promise.all` is awaited inside a connection handler (`'connection'` listener): it can wait forever on a task that hangs after the client has left, and the connection then stays a ghost (its cleanup never runs). Use `superviseSession` (or `superviseTasks` + `drainTasks`) from @ghostguard/runtime for lifetime tasks and `gatherWithLogging` for fan-out.",
+    );
+    expect(messages[0]?.suggestions?.[0]?.desc).toBe(
+      "Run the fan-out with `gatherWithLogging` (label 'ws-handler'): logs each failure, never rejects, takes `timeoutMs`/`maxConcurrency`.",
+    );
   });
 });
 
