@@ -520,7 +520,73 @@ const valid: (ValidTestCase<Options> | string)[] = [
   },
 ];
 
+/** With type information: the checker finds signals by type and sees into option objects. */
+const typedInvalid: InvalidTestCase<MessageIds, Options>[] = [
+  // Any name, as long as the type is AbortSignal / AbortController.
+  {
+    code: `${SLEEP}declare function currentShutdown(): AbortSignal;\nexport async function f() {\n  const stop = currentShutdown();\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}declare function currentShutdown(): AbortSignal;\nexport async function f() {\n  const stop = currentShutdown();\n  while (true) {\n    if (await sleepUntilShutdown(stop, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}declare function makeController(): AbortController;\nexport async function f() {\n  const lifecycle = makeController();\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    output: `${FIXED_SLEEP}declare function makeController(): AbortController;\nexport async function f() {\n  const lifecycle = makeController();\n  while (true) {\n    if (await sleepUntilShutdown(lifecycle.signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // Named `signal` but typed otherwise: not offered.
+  {
+    code: `${SLEEP}declare function unixSignalName(): string;\nexport async function f() {\n  const signal = unixSignalName();\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    errors: [{ messageId: 'bareSleepNoSignal' }],
+  },
+  // Possibly undefined: not offered.
+  {
+    code: `${SLEEP}export async function f(options: { signal?: AbortSignal }) {\n  const { signal } = options;\n  while (true) {\n    await sleep(100);\n  }\n}`,
+    errors: [{ messageId: 'bareSleepNoSignal' }],
+  },
+  // An options variable the checker can see has no `signal`.
+  {
+    code: `import { setTimeout } from 'node:timers/promises';\nexport async function f(signal: AbortSignal) {\n  const options = { ref: false };\n  while (true) {\n    await setTimeout(100, undefined, options);\n  }\n}`,
+    output: `import { setTimeout } from 'node:timers/promises';\n${IMPORT}export async function f(signal: AbortSignal) {\n  const options = { ref: false };\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // JavaScript files: the checker knows nothing of untyped parameters, names decide.
+  {
+    code: `async function f(signal) {\n  while (true) await new Promise((r) => setTimeout(r, 100));\n}\nexport { f };`,
+    output: `${IMPORT}async function f(signal) {\n  while (true) if (await sleepUntilShutdown(signal, 100)) break;\n}\nexport { f };`,
+    filename: 'script.js',
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `import { scheduler } from 'node:timers/promises';\nexport async function f() {\n  const controller = new AbortController();\n  while (true) await scheduler.wait(100);\n}`,
+    output: `import { scheduler } from 'node:timers/promises';\n${IMPORT}export async function f() {\n  const controller = new AbortController();\n  while (true) if (await sleepUntilShutdown(controller.signal, 100)) break;\n}`,
+    filename: 'module.mjs',
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `'use strict';\nconst { setTimeout: sleep } = require('node:timers/promises');\nasync function f(signal) {\n  while (true) await sleep(100);\n}\nmodule.exports = { f };`,
+    output: `'use strict';\nconst { setTimeout: sleep } = require('node:timers/promises');\n${REQUIRE}\nasync function f(signal) {\n  while (true) if (await sleepUntilShutdown(signal, 100)) break;\n}\nmodule.exports = { f };`,
+    filename: 'common.cjs',
+    languageOptions: commonJsLanguageOptions,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}export function Poller({ signal }: { signal: AbortSignal }) {\n  void (async () => {\n    while (true) {\n      await sleep(100);\n    }\n  })();\n  return <div />;\n}`,
+    output: `${FIXED_SLEEP}export function Poller({ signal }: { signal: AbortSignal }) {\n  void (async () => {\n    while (true) {\n      if (await sleepUntilShutdown(signal, 100)) break;\n    }\n  })();\n  return <div />;\n}`,
+    filename: 'react.tsx',
+    errors: [{ messageId: 'bareSleep' }],
+  },
+];
+
+const typedValid: (ValidTestCase<Options> | string)[] = [
+  // Options that the checker can see carry a signal.
+  `import { setTimeout } from 'node:timers/promises';\nexport async function f(signal: AbortSignal) {\n  const options = { signal };\n  while (true) await setTimeout(100, undefined, options);\n}`,
+  // A setTimeout the program itself declares is not the library timer.
+  `export {};\ndeclare global {\n  function setTimeout(callback: () => void, ms: number): void;\n}\nexport async function f() {\n  while (true) await new Promise<void>((r) => setTimeout(r, 100));\n}`,
+];
+
 describe('no-bare-sleep-in-loop', () => {
+  typedRuleTester.run('with type information', rule, { valid: [...typedValid, ...valid.filter(isTypedFixtureCase)], invalid: typedInvalid });
+
   untypedRuleTester.run('spellings', rule, { valid: [], invalid });
   untypedRuleTester.run('loops', rule, { valid: [], invalid: loops });
   untypedRuleTester.run('positions', rule, { valid: [], invalid: positions });
@@ -528,6 +594,29 @@ describe('no-bare-sleep-in-loop', () => {
   untypedRuleTester.run('imports', rule, { valid: [], invalid: imports });
   untypedRuleTester.run('additionalSleepFunctions', rule, { valid: [], invalid: configured });
   untypedRuleTester.run('not reported', rule, { valid, invalid: [] });
+  // Type information only adds precision: every untyped case behaves the same with it.
+  typedRuleTester.run('untyped cases, typed', rule, {
+    valid: [],
+    invalid: [...invalid, ...loops, ...positions, ...signalsCases, ...imports, ...configured],
+  });
+});
+
+describe('without @typescript-eslint/parser', () => {
+  it('reports and fixes plain JavaScript parsed by espree', () => {
+    const linter = new Linter({ configType: 'flat' });
+    const config = [
+      {
+        plugins: { ghostguard: { rules: { 'no-bare-sleep-in-loop': rule as never } } },
+        rules: { 'ghostguard/no-bare-sleep-in-loop': 'error' as const },
+      },
+    ];
+    const code = 'async function f(signal) {\n  while (true) await new Promise((r) => setTimeout(r, 100));\n}\nexport { f };\n';
+    const result = linter.verifyAndFix(code, config, 'poll.js');
+    expect(result.messages).toEqual([]);
+    expect(result.output).toBe(
+      `${IMPORT}async function f(signal) {\n  while (true) if (await sleepUntilShutdown(signal, 100)) break;\n}\nexport { f };\n`,
+    );
+  });
 });
 
 describe('options schema', () => {
@@ -556,4 +645,7 @@ describe('options schema', () => {
   });
 });
 
-void typedRuleTester;
+/** Valid cases whose file name exists in the typed fixture project (the default `file.ts` does). */
+function isTypedFixtureCase(test: ValidTestCase<Options> | string): boolean {
+  return typeof test === 'string' || test.filename === undefined || ['file.ts', 'react.tsx', 'script.js', 'module.mjs', 'common.cjs'].includes(test.filename);
+}
