@@ -1,9 +1,16 @@
-import type { InvalidTestCase, RuleTester, ValidTestCase } from '@typescript-eslint/rule-tester';
-import rule from '../../src/rules/no-dynamic-metric-labels.js';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { RuleTester, type InvalidTestCase, type ValidTestCase } from '@typescript-eslint/rule-tester';
+import { ESLint, Linter } from 'eslint';
+import { afterAll, describe, expect, it } from 'vitest';
+import plugin from '../../src/index.js';
+import rule, { type NoDynamicMetricLabelsOptions } from '../../src/rules/no-dynamic-metric-labels.js';
 import { commonJsLanguageOptions, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
 
 type MessageIds = 'dynamicLabelValue' | 'dynamicLabelName' | 'dynamicMetricName' | 'unknownValue';
-type Options = Parameters<typeof rule.create>[1];
+type Options = [NoDynamicMetricLabelsOptions];
 type Valid = ValidTestCase<Options>;
 type Invalid = InvalidTestCase<MessageIds, Options>;
 
@@ -19,7 +26,7 @@ const value = (reason: string) => ({ messageId: 'dynamicLabelValue' as const, da
 const labelName = (reason: string) => ({ messageId: 'dynamicLabelName' as const, data: { reason } });
 const metricName = (reason: string) => ({ messageId: 'dynamicMetricName' as const, data: { reason } });
 const unknown = (subject: string, text: string) => ({ messageId: 'unknownValue' as const, data: { subject, text } });
-const strict = [{ reportUnknown: true }] as Options;
+const strict: Options = [{ reportUnknown: true }];
 
 const valid: Valid[] = [
   // -- static forms --------------------------------------------------------------------------
@@ -615,4 +622,96 @@ function make(names: readonly ('route' | 'status')[]) { return new Counter({ nam
       errors: [value('`a` is concatenated into a string')],
     },
   ],
+});
+
+// -- Metrics recognised by their prom-client type (parameters, imported objects) ------------------
+
+/**
+ * A throw-away project where `prom-client` resolves to the real package (the runtime's
+ * devDependency), so the checker sees prom-client's own declarations.
+ */
+function createPromClientProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ghostguard-metric-labels-'));
+  const requireFromRuntime = createRequire(path.join(import.meta.dirname, '../../../runtime/package.json'));
+  const promClientDir = path.dirname(requireFromRuntime.resolve('prom-client/package.json'));
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(promClientDir, path.join(dir, 'node_modules', 'prom-client'), 'dir');
+  fs.writeFileSync(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', skipLibCheck: true, noEmit: true, types: [] },
+      include: ['*.ts'],
+    }),
+  );
+  fs.writeFileSync(path.join(dir, 'metrics.ts'), '// replaced by each test case\n');
+  return dir;
+}
+
+const promClientProject = createPromClientProject();
+afterAll(() => fs.rmSync(promClientProject, { recursive: true, force: true }));
+
+const promClientTypedTester = new RuleTester({
+  languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: promClientProject } },
+  defaultFilenames: { ts: 'metrics.ts', tsx: 'metrics.tsx' },
+});
+
+promClientTypedTester.run('no-dynamic-metric-labels (prom-client types)', rule, {
+  valid: [
+    {
+      name: 'a typed metric parameter with static labels',
+      code: `import type { Counter } from 'prom-client';
+export function f(c: Counter<'route'>, route: '/a' | '/b') { c.inc({ route }); c.labels(route).inc(); }`,
+      options: strict,
+    },
+    {
+      name: 'a class of another package that happens to be called Counter',
+      code: `class Counter { inc(_labels: object): void {} }
+export function f(c: Counter, userId: string) { c.inc({ user: userId }); }`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'metrics reaching the file as typed parameters and properties',
+      code: `import type { Counter, Gauge, Histogram } from 'prom-client';
+declare const registry: { requests: Counter<'user'>; open: Gauge<'user'> };
+export function f(h: Histogram<'user'>, userId: string) {
+  registry.requests.inc({ user: userId });
+  registry.open.set({ user: userId }, 1);
+  h.observe({ user: userId }, 1);
+  const end = h.labels('x').startTimer();
+  end({ user: userId });
+}`,
+      errors: Array.from({ length: 4 }, () => value('`userId` looks like an id')),
+    },
+  ],
+});
+
+// -- Option validation -----------------------------------------------------------------------------
+
+describe('no-dynamic-metric-labels options schema', () => {
+  const lint = (options: unknown): Linter.LintMessage[] =>
+    new Linter({ configType: 'flat' }).verify(`import 'prom-client';`, [
+      {
+        plugins: { ghostguard: plugin as unknown as ESLint.Plugin },
+        rules: { 'ghostguard/no-dynamic-metric-labels': ['error', options] },
+      },
+    ]);
+
+  it('accepts every documented option', () => {
+    expect(
+      lint({ allowedNames: ['tenantId'], boundedProperties: ['method'], additionalMetricFactories: ['createCounter'], reportUnknown: true }),
+    ).toEqual([]);
+  });
+
+  // ESLint prints the rule id and the offending value; only unknown keys are named outright.
+  it.each([
+    [{ allowedNames: 'tenantId' }, /no-dynamic-metric-labels[^]*Value "tenantId" should be array/],
+    [{ boundedProperties: [1] }, /Value 1 should be string/],
+    [{ additionalMetricFactories: [''] }, /Value "" should NOT be shorter than 1 characters/],
+    [{ allowedNames: ['a', 'a'] }, /should NOT have duplicate items/],
+    [{ reportUnknown: 'yes' }, /Value "yes" should be boolean/],
+    [{ allowNames: ['x'] }, /Unexpected property "allowNames"/],
+  ])('rejects %j', (options, message) => {
+    expect(() => lint(options)).toThrow(message);
+  });
 });
