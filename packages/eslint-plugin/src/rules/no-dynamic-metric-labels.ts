@@ -63,7 +63,7 @@ export default createRule<Options, MessageIds>({
             items: { type: 'string', minLength: 1 },
             uniqueItems: true,
             description:
-              'Identifiers and property names accepted as static label values (e.g. `tenantId` when tenants are few).',
+              'Identifiers, property names and function names accepted as static label values (e.g. `tenantId` when tenants are few, or a sanitiser like `normalizeRoute`).',
           },
           boundedProperties: {
             type: 'array',

@@ -36,7 +36,7 @@ export type StaticValue =
   | { readonly kind: 'unknown'; readonly node: TSESTree.Node };
 
 export interface StaticValueOptions {
-  /** Identifiers and property names accepted as static whatever they hold. */
+  /** Identifiers, property names and called function names accepted as static whatever they hold. */
   readonly allowedNames?: readonly string[];
   /** Property names whose values are known to be bounded (`req.method`, `res.statusCode`). */
   readonly boundedProperties?: readonly string[];
@@ -296,6 +296,7 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
 
   /** eslint-utils' constant folding (`const` chains, frozen objects, string methods…). */
   function isFoldable(node: TSESTree.Node): boolean {
+    if (node.type === AST_NODE_TYPES.MemberExpression && isMutatedObject(accessChain(node).root)) return false;
     const folded = ASTUtils.getStaticValue(node, sourceCode.getScope(node));
     return folded !== null && (folded.value === null || typeof folded.value !== 'object' || isFoldableObject(node));
   }
@@ -547,6 +548,13 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
     return undefined;
   }
 
+  /** eslint-utils does not see `Object.assign(X, …)` as a mutation of `X`. */
+  function isMutatedObject(root: TSESTree.Node): boolean {
+    if (root.type !== AST_NODE_TYPES.Identifier) return false;
+    const variable = resolveVariable(sourceCode, root);
+    return variable !== undefined && hasPropertyWrites(variable);
+  }
+
   /** `X.a = …`, `X.a++`, `delete X.a`, `Object.assign(X, …)`: the literal no longer tells the value. */
   function hasPropertyWrites(variable: Variable): boolean {
     return variable.references.some((reference) => {
@@ -619,6 +627,9 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
 
   function evaluateCall(node: TSESTree.CallExpression): StaticValue {
     const callee = skipTypeWrappers(node.callee);
+    const calleeName = nameOf(callee);
+    // A sanitiser the user vouches for: `normalizeRoute(req.path)`.
+    if (calleeName !== undefined && allowedNames.has(calleeName)) return STATIC;
     const [firstArgument] = node.arguments;
     if (callee.type === AST_NODE_TYPES.Identifier) {
       if (callee.name === 'Boolean' && isGlobalReference(sourceCode, callee, 'Boolean')) return STATIC;
@@ -646,7 +657,6 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
       }
     }
     if (hasBoundedType(node)) return STATIC;
-    const calleeName = nameOf(callee);
     if (calleeName !== undefined && isIdLikeName(calleeName)) return idLike(node);
     return unknown(node);
   }

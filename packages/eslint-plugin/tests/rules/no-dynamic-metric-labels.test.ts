@@ -150,9 +150,12 @@ function f(userId: string) { register.getSingleMetric('x'); someMetric.inc({ use
   },
   // -- options -----------------------------------------------------------------------------------
   {
-    name: 'allowedNames accepts identifiers and property names',
-    code: `${ESM}function f(tenantId: string, org) { counter.inc({ route: tenantId, status: org.tenantId }); }`,
-    options: [{ allowedNames: ['tenantId'] }],
+    name: 'allowedNames accepts identifiers, property names and sanitiser functions',
+    code: `${ESM}function f(tenantId: string, org, req) {
+  counter.inc({ route: tenantId, status: org.tenantId });
+  gauge.inc({ route: normalizeRoute(req.path) });
+}`,
+    options: [{ allowedNames: ['tenantId', 'normalizeRoute'] }],
   },
   {
     name: 'boundedProperties accepts more bounded properties',
