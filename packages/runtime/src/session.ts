@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { Gauge } from 'prom-client';
 import { onAbort } from './abort.js';
 import { drainTasks, DEFAULT_FORCE_TIMEOUT_MS, type DrainReport } from './drain.js';
@@ -134,8 +133,6 @@ export function superviseSession(
 async function runSession(options: SuperviseSessionOptions, setup: (session: Session) => void | Promise<void>): Promise<SessionResult> {
   const { label, signal, gauge, metrics, logger } = options;
   const shutdown = new AbortController();
-  // Every poller of the session sleeps on this signal; many at once is the intended use, not a leak.
-  setMaxListeners(0, shutdown.signal);
   const stopForwarding = signal.aborted ? undefined : onAbort(signal, () => shutdown.abort(signal.reason));
   if (signal.aborted) shutdown.abort(signal.reason);
   gauge?.inc();
@@ -144,7 +141,9 @@ async function runSession(options: SuperviseSessionOptions, setup: (session: Ses
     const session = new SupervisedSession(shutdown.signal, supervisor, logger);
     session.finite(SETUP_TASK_NAME, async () => setup(session));
     const exit = await supervisor.exited;
-    shutdown.abort(new DOMException(`session "${label}" ended: ${exit.reason}`, 'AbortError'));
+    // On disconnect the connection's reason was already forwarded; build a reason only when needed
+    // (constructing a DOMException is one of the costliest steps of a teardown).
+    if (!shutdown.signal.aborted) shutdown.abort(new DOMException(`session "${label}" ended: ${exit.reason}`, 'AbortError'));
     session.close();
     const drain = await drainTasks(session.tasks, {
       label,

@@ -28,10 +28,13 @@ export type Settlement =
 
 type Observer = (settlement: Settlement) => void;
 
-/** A rejection caused by the task's own abort is cancellation, not a failure worth an error log. */
-function isAbortRejection(reason: unknown, signal: AbortSignal): boolean {
-  if (!signal.aborted) return false;
-  return reason === signal.reason || (reason instanceof Error && reason.name === 'AbortError');
+/**
+ * Cancellation is not a failure worth an error log: the task's own abort reason, or any
+ * `AbortError` (e.g. from work that listened to a session's shutdown signal).
+ */
+function isCancellation(reason: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted && reason === signal.reason) return true;
+  return reason instanceof Error && reason.name === 'AbortError';
 }
 
 function invoke<T>(body: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T> {
@@ -49,7 +52,7 @@ class NamedTask<T> implements Task<T> {
   #settlement: Settlement | undefined;
   // Observers are removable, unlike promise reactions: a supervisor or drain that stops caring
   // about a still-running task leaves nothing attached to it.
-  readonly #observers = new Set<Observer>();
+  #observers: Set<Observer> | undefined;
   #start: ((started: Promise<T>) => void) | undefined;
 
   constructor(name: string, onSettled: () => void, logger: Logger | undefined) {
@@ -64,7 +67,7 @@ class NamedTask<T> implements Task<T> {
       },
       (reason: unknown) => {
         this.#settle({ status: 'rejected', reason, abortedFirst: this.signal.aborted }, onSettled);
-        if (!isAbortRejection(reason, this.signal)) safeLog(logger, 'error', { task: this.name, err: reason }, 'task failed');
+        if (!isCancellation(reason, this.signal)) safeLog(logger, 'error', { task: this.name, err: reason }, 'task failed');
         throw reason;
       },
     );
@@ -102,15 +105,19 @@ class NamedTask<T> implements Task<T> {
         active = false;
       };
     }
-    this.#observers.add(observer);
-    return () => this.#observers.delete(observer);
+    const observers = (this.#observers ??= new Set());
+    observers.add(observer);
+    return () => {
+      observers.delete(observer);
+    };
   }
 
   #settle(settlement: Settlement, onSettled: () => void): void {
     this.#settlement = settlement;
     onSettled();
-    const observers = [...this.#observers];
-    this.#observers.clear();
+    // A copy: an observer may unsubscribe another while we iterate.
+    const observers = [...(this.#observers ?? [])];
+    this.#observers = undefined;
     for (const observer of observers) {
       try {
         observer(settlement);

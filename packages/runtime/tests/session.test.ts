@@ -209,10 +209,15 @@ describe('superviseSession', () => {
   it('starts with an already aborted signal: disconnect at once, gauge back to 0', async () => {
     const { metrics } = freshMetrics();
     const gauge = connectionGauge();
+    let setupRuns = 0;
     const result = await superviseSession({ label: 'pusher', signal: AbortSignal.abort(), gauge, metrics, logger: silentLogger }, (session) => {
+      setupRuns += 1;
+      expect(session.signal.aborted).toBe(true);
       session.lifetime('receive', () => untilAborted(session.signal));
     });
+    expect(setupRuns).toBe(1);
     expect(result.exit.reason).toBe('disconnect');
+    expect(result.drain).toMatchObject({ stuck: [], timedOut: false });
     expect(await gaugeValue(gauge)).toBe(0);
   });
 

@@ -77,11 +77,16 @@ describe('createNamedTask', () => {
     await expect(task.promise).rejects.toBe(reason);
   });
 
-  it('does not log a rejection caused by its own abort', async () => {
+  it('does not log a cancellation: its own abort reason, or an AbortError from another signal', async () => {
     const { logger, entries } = captureLogger();
+    const ownReason = new Error('own reason, not an AbortError');
     const task = createNamedTask('poller', untilAborted, { logger });
-    task.abort();
-    await task.promise.catch(() => undefined);
+    task.abort(ownReason);
+    await expect(task.promise).rejects.toBe(ownReason);
+    const shutdown = new AbortController();
+    const listener = createNamedTask('listener', () => untilAborted(shutdown.signal), { logger });
+    shutdown.abort();
+    await expect(listener.promise).rejects.toMatchObject({ name: 'AbortError' });
     expect(entries).toEqual([]);
   });
 
