@@ -106,6 +106,8 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
   const classCache = new Map<TSESTree.Node, ClassMembers>();
   const classifyCache = new Map<TSESTree.Node, PromClientValue | undefined>();
   const inProgress = new Set<TSESTree.Node>();
+  // Timer end functions only exist where `startTimer` is written; skips a lookup per call elsewhere.
+  const mentionsStartTimer = sourceCode.text.includes('startTimer');
 
   function metricClassOfConstructor(callee: TSESTree.Node): MetricClass | undefined {
     const reference = resolveModuleReference(sourceCode, callee);
@@ -376,6 +378,7 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
    * it runs for every call in the file, so it only looks at values that are `startTimer()` calls.
    */
   function isTimerEnd(callee: TSESTree.Node): boolean {
+    if (!mentionsStartTimer) return false;
     if (isStartTimerCall(callee)) return classify(callee)?.kind === 'timerEnd';
     if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return false;
     return valuesOf(callee, 0).some((value) => {
