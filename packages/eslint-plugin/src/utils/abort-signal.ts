@@ -33,10 +33,8 @@ export function getTypeServices(context: RuleContext): TypeServices | undefined 
 
 /** An AbortSignal the code at some position can use. */
 export interface AbortSignalInScope {
-  /** Expression that evaluates to the signal there: `signal`, `shutdownSignal`, `controller.signal`. */
+  /** Expression that evaluates to the signal there: `signal`, `controller.signal`, `this.signal`. */
   readonly text: string;
-  /** The variable holding the signal or its controller. */
-  readonly variable: Variable;
 }
 
 export interface AbortSignalFinder {
@@ -83,8 +81,9 @@ function declaredLater(variable: Variable, identifier: TSESTree.Identifier, at: 
 }
 
 /**
- * Finds the AbortSignals a fix could pass to `sleepUntilShutdown`. A candidate is a parameter
- * or variable that is
+ * Finds the AbortSignals a fix could pass to `sleepUntilShutdown`. A candidate is a parameter,
+ * variable, or (inside an instance method, seen through arrow functions) an instance field or
+ * constructor parameter property used as `this.x`, that is
  * - typed `AbortSignal` (annotation, or the checker with type information), initialised from
  *   `x.signal` / `AbortSignal.timeout|any|abort()`, or named `signal` / `…Signal` (without types);
  * - or an `AbortController` (typed so, or `new AbortController()`), used as `controller.signal`.
@@ -97,7 +96,7 @@ export function createAbortSignalFinder(context: RuleContext): AbortSignalFinder
   const types = getTypeServices(context);
   const classifications = new Map<Variable, Classification>();
 
-  function classifyByType(identifier: TSESTree.Identifier): Classification | 'unknown' {
+  function classifyByType(identifier: TSESTree.Identifier | TSESTree.PrivateIdentifier): Classification | 'unknown' {
     if (!types) return 'unknown';
     const type = types.checker.getTypeAtLocation(types.toTsNode(identifier));
     // TypeFlags.Any | TypeFlags.Unknown: the checker knows nothing (plain JS), fall back to syntax.
@@ -108,8 +107,7 @@ export function createAbortSignalFinder(context: RuleContext): AbortSignalFinder
     return undefined;
   }
 
-  function classifyAnnotation(identifier: TSESTree.Identifier): Classification | 'unknown' {
-    const annotation = identifier.typeAnnotation?.typeAnnotation;
+  function classifyAnnotation(annotation: TSESTree.TypeNode | undefined): Classification | 'unknown' {
     if (!annotation) return 'unknown';
     if (annotation.type !== AST_NODE_TYPES.TSTypeReference || annotation.typeName.type !== AST_NODE_TYPES.Identifier) {
       return undefined;
@@ -165,29 +163,23 @@ export function createAbortSignalFinder(context: RuleContext): AbortSignalFinder
     return controller ? { kind: 'signal', controller } : 'unknown';
   }
 
-  function classifyUncached(variable: Variable): Classification {
-    const [def, ...others] = variable.defs;
-    if (!def || others.length > 0 || def.name.type !== AST_NODE_TYPES.Identifier) return undefined;
-    const identifier = def.name;
-    let value: TSESTree.Node | null | undefined;
-    let destructured: Classification | 'unknown' = 'unknown';
-    if (def.type === DefinitionType.Parameter) {
-      if (identifier.optional) return undefined;
-      const parent = identifier.parent;
-      value = parent.type === AST_NODE_TYPES.AssignmentPattern && parent.left === identifier ? parent.right : undefined;
-    } else if (def.type === DefinitionType.Variable) {
-      const declarator = def.node;
-      if (declarator.id === identifier) value = declarator.init;
-      else destructured = destructuredFrom(identifier, declarator.init);
-      if (!declarator.init) return undefined;
-    } else {
-      return undefined;
-    }
+  /** What is known about one binding (variable, parameter or class member) before classifying it. */
+  interface Binding {
+    /** The declaring name: identifier, or the key of a class member. */
+    readonly name: TSESTree.Identifier | TSESTree.PrivateIdentifier;
+    readonly annotation: TSESTree.TypeNode | undefined;
+    /** Initialiser or default value. */
+    readonly value: TSESTree.Node | null | undefined;
+    /** For `const { signal } = controller`: what the destructuring says. */
+    readonly destructured: Classification | 'unknown';
+  }
+
+  function classifyBinding({ name, annotation, value, destructured }: Binding): Classification {
     if (value && isObviouslyNotASignal(value) && classifyValue(value) === 'unknown') return undefined;
     if (value?.type === AST_NODE_TYPES.Literal && value.value === null) return undefined;
 
     const fromValue = value ? classifyValue(value) : 'unknown';
-    const byType = classifyByType(identifier);
+    const byType = classifyByType(name);
     if (byType !== 'unknown') {
       // The checker decides what it is; syntax only tells which controller it came from.
       if (byType?.kind !== 'signal') return byType;
@@ -196,11 +188,29 @@ export function createAbortSignalFinder(context: RuleContext): AbortSignalFinder
         (destructured !== 'unknown' && destructured?.kind === 'signal' ? destructured.controller : undefined);
       return controller ? { kind: 'signal', controller } : byType;
     }
-    const byAnnotation = classifyAnnotation(identifier);
+    const byAnnotation = classifyAnnotation(annotation);
     if (byAnnotation !== 'unknown') return byAnnotation;
     if (fromValue !== 'unknown') return fromValue;
     if (destructured !== 'unknown') return destructured;
-    return SIGNAL_NAME.test(identifier.name) ? { kind: 'signal' } : undefined;
+    return SIGNAL_NAME.test(name.name) ? { kind: 'signal' } : undefined;
+  }
+
+  function classifyUncached(variable: Variable): Classification {
+    const [def, ...others] = variable.defs;
+    if (!def || others.length > 0 || def.name.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const identifier = def.name;
+    const annotation = identifier.typeAnnotation?.typeAnnotation;
+    if (def.type === DefinitionType.Parameter) {
+      if (identifier.optional) return undefined;
+      const parent = identifier.parent;
+      const value = parent.type === AST_NODE_TYPES.AssignmentPattern && parent.left === identifier ? parent.right : undefined;
+      return classifyBinding({ name: identifier, annotation, value, destructured: 'unknown' });
+    }
+    if (def.type !== DefinitionType.Variable || !def.node.init) return undefined;
+    const declarator = def.node;
+    return declarator.id === identifier
+      ? classifyBinding({ name: identifier, annotation, value: declarator.init, destructured: 'unknown' })
+      : classifyBinding({ name: identifier, annotation, value: undefined, destructured: destructuredFrom(identifier, declarator.init) });
   }
 
   function classify(variable: Variable): Classification {
@@ -212,11 +222,68 @@ export function createAbortSignalFinder(context: RuleContext): AbortSignalFinder
     return result;
   }
 
+  /**
+   * The class whose instance `this` is at `node`: the method (or field initialiser) around it,
+   * seen through arrow functions, which keep `this`. Static members have no instance.
+   */
+  function instanceClassAt(node: TSESTree.Node): TSESTree.ClassBody | undefined {
+    for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+      if (parent.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
+      if (parent.type === AST_NODE_TYPES.FunctionExpression || parent.type === AST_NODE_TYPES.FunctionDeclaration) {
+        const method = parent.parent;
+        const isInstanceMethod =
+          method?.type === AST_NODE_TYPES.MethodDefinition && method.value === parent && !method.static;
+        return isInstanceMethod && method.parent.type === AST_NODE_TYPES.ClassBody ? method.parent : undefined;
+      }
+      if (parent.type === AST_NODE_TYPES.PropertyDefinition && parent.value === child) {
+        return parent.static ? undefined : parent.parent;
+      }
+      if (parent.type === AST_NODE_TYPES.StaticBlock) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Instance fields and constructor parameter properties of a class, as bindings. */
+  function memberBindings(classBody: TSESTree.ClassBody): Binding[] {
+    const bindings: Binding[] = [];
+    for (const member of classBody.body) {
+      if (
+        member.type === AST_NODE_TYPES.PropertyDefinition &&
+        !member.static &&
+        !member.computed &&
+        !member.optional &&
+        (member.key.type === AST_NODE_TYPES.Identifier || member.key.type === AST_NODE_TYPES.PrivateIdentifier)
+      ) {
+        bindings.push({ name: member.key, annotation: member.typeAnnotation?.typeAnnotation, value: member.value, destructured: 'unknown' });
+      }
+      if (member.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'constructor') {
+        for (const param of member.value.params) {
+          if (param.type !== AST_NODE_TYPES.TSParameterProperty || param.static) continue;
+          const inner = param.parameter;
+          const identifier = inner.type === AST_NODE_TYPES.AssignmentPattern ? inner.left : inner;
+          if (identifier.type !== AST_NODE_TYPES.Identifier || identifier.optional) continue;
+          const value = inner.type === AST_NODE_TYPES.AssignmentPattern ? inner.right : undefined;
+          bindings.push({ name: identifier, annotation: identifier.typeAnnotation?.typeAnnotation, value, destructured: 'unknown' });
+        }
+      }
+    }
+    return bindings;
+  }
+
+  function memberText(name: TSESTree.Identifier | TSESTree.PrivateIdentifier): string {
+    return name.type === AST_NODE_TYPES.PrivateIdentifier ? `this.#${name.name}` : `this.${name.name}`;
+  }
+
   function signalsAt(node: TSESTree.Node): AbortSignalInScope[] {
     const atScope = sourceCode.getScope(node);
     const seenNames = new Set<string>();
     /** Keyed by the controller for signals read from one, so each signal is offered once. */
-    const byIdentity = new Map<Variable, AbortSignalInScope>();
+    const byIdentity = new Map<unknown, AbortSignalInScope & { readonly isController: boolean }>();
+    const add = (identity: unknown, text: string, isController: boolean): void => {
+      const existing = byIdentity.get(identity);
+      // Prefer a plain signal over the `controller.signal` entry of its controller.
+      if (!existing || (existing.isController && !isController)) byIdentity.set(identity, { text, isController });
+    };
     for (let scope: TSESLint.Scope.Scope | null = atScope; scope; scope = scope.upper) {
       for (const variable of scope.variables) {
         if (seenNames.has(variable.name)) continue;
@@ -224,19 +291,29 @@ export function createAbortSignalFinder(context: RuleContext): AbortSignalFinder
         const identifier = variable.defs[0]?.name;
         if (identifier?.type !== AST_NODE_TYPES.Identifier || declaredLater(variable, identifier, node, atScope)) continue;
         const classification = classify(variable);
-        if (!classification) continue;
-        if (classification.kind === 'controller') {
-          if (!byIdentity.has(variable)) byIdentity.set(variable, { text: `${variable.name}.signal`, variable });
-          continue;
-        }
-        const identity = classification.controller ?? variable;
-        const existing = byIdentity.get(identity);
-        // Prefer a plain signal variable over the `controller.signal` entry of its controller.
-        const existingIsController = existing !== undefined && existing.variable === identity && identity !== variable;
-        if (!existing || existingIsController) byIdentity.set(identity, { text: variable.name, variable });
+        if (classification?.kind === 'controller') add(variable, `${variable.name}.signal`, true);
+        else if (classification) add(classification.controller ?? variable, variable.name, false);
       }
     }
-    return [...byIdentity.values()];
+    const classBody = instanceClassAt(node);
+    const members = (classBody ? memberBindings(classBody) : []).map((binding) => ({ binding, classification: classifyBinding(binding) }));
+    const controllerMembers = new Map(
+      members.filter((m) => m.classification?.kind === 'controller').map((m) => [memberText(m.binding.name), m.binding.name]),
+    );
+    for (const { binding, classification } of members) {
+      if (classification?.kind === 'controller') {
+        add(binding.name, `${memberText(binding.name)}.signal`, true);
+      } else if (classification) {
+        // `signal = this.controller.signal` is the controller's signal.
+        const value = binding.value && skipTypeWrappers(binding.value);
+        const source =
+          value?.type === AST_NODE_TYPES.MemberExpression && staticPropertyName(value) === 'signal'
+            ? controllerMembers.get(sourceCode.getText(value.object))
+            : undefined;
+        add(source ?? binding.name, memberText(binding.name), false);
+      }
+    }
+    return [...byIdentity.values()].map(({ text }) => ({ text }));
   }
 
   return { signalsAt };

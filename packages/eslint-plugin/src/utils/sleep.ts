@@ -245,7 +245,8 @@ export function createSleepRecognizer(
   /** With types: the callee's declarations live in a library (lib.dom, @types/node), not user code. */
   function isLibraryFunction(callee: TSESTree.Node): boolean {
     if (!types) return true;
-    const symbol = types.checker.getSymbolAtLocation(types.toTsNode(callee));
+    const name = callee.type === AST_NODE_TYPES.MemberExpression ? callee.property : callee;
+    const symbol = types.checker.getSymbolAtLocation(types.toTsNode(name));
     const declarations = symbol?.getDeclarations();
     if (!declarations?.length) return true;
     return declarations.every((d: ts.Declaration) => {

@@ -338,6 +338,22 @@ const signalsCases: InvalidTestCase<MessageIds, Options>[] = [
     output: `${FIXED_SLEEP}const signal = getShutdownSignal();\nasync function f(signal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
     errors: [{ messageId: 'bareSleep' }],
   },
+  // Inside instance methods (and arrow functions in them): fields and parameter properties as `this.x`.
+  {
+    code: `${SLEEP}class Poller {\n  constructor(private readonly signal: AbortSignal) {}\n  async run() {\n    while (true) {\n      await sleep(100);\n    }\n  }\n}`,
+    output: `${FIXED_SLEEP}class Poller {\n  constructor(private readonly signal: AbortSignal) {}\n  async run() {\n    while (true) {\n      if (await sleepUntilShutdown(this.signal, 100)) break;\n    }\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  {
+    code: `${SLEEP}class Poller {\n  #controller = new AbortController();\n  readonly signal = this.#controller.signal;\n  start() {\n    void (async () => {\n      for (;;) await sleep(100);\n    })();\n  }\n}`,
+    output: `${FIXED_SLEEP}class Poller {\n  #controller = new AbortController();\n  readonly signal = this.#controller.signal;\n  start() {\n    void (async () => {\n      for (;;) if (await sleepUntilShutdown(this.signal, 100)) break;\n    })();\n  }\n}`,
+    errors: [{ messageId: 'bareSleep' }],
+  },
+  // Static methods and nested `function`s have no instance `this`; optional fields may be undefined.
+  {
+    code: `${SLEEP}class Poller {\n  signal = getSignal();\n  static async run() {\n    while (true) await sleep(100);\n  }\n  run() {\n    return async function () {\n      while (true) await sleep(100);\n    };\n  }\n}\nclass Other {\n  shutdownSignal?: AbortSignal;\n  async run() {\n    while (true) await sleep(100);\n  }\n}`,
+    errors: [{ messageId: 'bareSleepNoSignal' }, { messageId: 'bareSleepNoSignal' }, { messageId: 'bareSleepNoSignal' }],
+  },
   // Two signals: no autofix, one suggestion per signal, innermost first.
   {
     code: `${SLEEP}const shutdownSignal = getShutdownSignal();\nasync function f(signal) {\n  while (true) {\n    await sleep(100);\n  }\n}`,

@@ -44,6 +44,26 @@ describe('createAbortSignalFinder', () => {
     ).toEqual([[]]);
   });
 
+  it('finds instance fields and parameter properties as this.x inside instance methods', () => {
+    expect(
+      signalsIn(`
+        class Worker {
+          #ctl = new AbortController();
+          stopSignal: AbortSignal = makeSignal();
+          label = 'x';
+          constructor(readonly signal: AbortSignal, private other?: AbortSignal) {}
+          run() { probe(0); const f = () => probe(1); function g() { probe(2); } }
+          static boot() { probe(3); }
+        }
+      `),
+    ).toEqual([
+      ['this.#ctl.signal', 'this.stopSignal', 'this.signal'],
+      ['this.#ctl.signal', 'this.stopSignal', 'this.signal'],
+      [],
+      [],
+    ]);
+  });
+
   it('lets an inner binding shadow an outer signal of the same name', () => {
     expect(
       signalsIn(`
