@@ -371,6 +371,12 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
     const [def, ...otherDefs] = variable.defs;
     if (!def || otherDefs.length > 0 || def.type !== DefinitionType.Variable) return unknown(useSite);
     const declarator = def.node;
+    const loop = def.parent.parent;
+    if (loop?.type === AST_NODE_TYPES.ForOfStatement || loop?.type === AST_NODE_TYPES.ForInStatement) {
+      return declarator.id.type === AST_NODE_TYPES.Identifier && isEffectivelyConst(variable)
+        ? evaluateLoopVariable(loop, useSite)
+        : unknown(useSite);
+    }
     if (declarator.id.type === AST_NODE_TYPES.Identifier) {
       const writes = writtenValues(variable);
       return writes ? combineAt(writes, useSite) : unknown(useSite);
@@ -386,6 +392,26 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
     if (!fallback || fromSource.kind === 'dynamic') return fromSource;
     const fallbackValue = evaluate(fallback);
     return fallbackValue.kind === 'static' ? fromSource : fallbackValue;
+  }
+
+  /**
+   * `for (const kind of KINDS)`: an element of a literal array (static when all are);
+   * `for (const key in OBJ)`: a key of a literal object. Iterating request data is request data.
+   */
+  function evaluateLoopVariable(loop: TSESTree.ForOfStatement | TSESTree.ForInStatement, useSite: TSESTree.Identifier): StaticValue {
+    const iterated = resolveLiteral(loop.right);
+    if (loop.type === AST_NODE_TYPES.ForOfStatement && iterated.type === AST_NODE_TYPES.ArrayExpression) {
+      const elements = literalMembers(iterated, undefined);
+      if (elements) return combineAt(elements, useSite);
+    }
+    if (loop.type === AST_NODE_TYPES.ForInStatement && iterated.type === AST_NODE_TYPES.ObjectExpression) {
+      const hasOnlyStaticKeys = iterated.properties.every(
+        (p) => p.type === AST_NODE_TYPES.Property && staticKeyName(p) !== undefined,
+      );
+      if (hasOnlyStaticKeys) return STATIC;
+    }
+    const source = evaluate(loop.right);
+    return source.kind === 'dynamic' ? source : unknown(useSite);
   }
 
   /** Like {@link combine}, but unknown results point at the use site, not the declaration. */

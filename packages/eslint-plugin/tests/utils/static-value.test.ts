@@ -85,6 +85,21 @@ describe('createStaticValueEvaluator', () => {
     ).toEqual(['static', 'dynamic:id-like', 'unknown', 'unknown']);
   });
 
+  it('knows loop variables over literal arrays and objects, and over request data', () => {
+    expect(
+      verdicts(`
+        const KINDS = ['a', 'b'] as const; const MAP = { x: 1, y: 2 };
+        function f(req, list, userId) {
+          for (const kind of KINDS) probe(kind);
+          for (const key in MAP) probe(key);
+          for (const v of ['x', userId]) probe(v);
+          for (const h of req.headers) probe(h);
+          for (const item of list) probe(item);
+        }
+      `),
+    ).toEqual(['static', 'static', 'dynamic:id-like', 'dynamic:request-data', 'unknown']);
+  });
+
   it('does not trust members of an object literal that the file mutates', () => {
     expect(
       verdicts(`
