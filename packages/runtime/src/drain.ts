@@ -1,5 +1,5 @@
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
-import { assertOptionalMetrics, resolveMetrics, type AsyncMetrics } from './metrics.js';
+import { assertOptionalMetrics, record, type AsyncMetrics } from './metrics.js';
 import { observeSettlement, type Task } from './task.js';
 import { startTimer } from './timer.js';
 import {
@@ -146,7 +146,7 @@ async function drain(tasks: readonly Task[], options: DrainTasksOptions): Promis
   pending.release();
   if (stuck.length > 0) reportStuck(label, stuck, onStuck, logger);
   const durationMs = performance.now() - started;
-  resolveMetrics(options.metrics, logger).recordDrain(label, durationMs / 1000, timedOut);
+  record(options.metrics, logger, (metrics) => metrics.recordDrain(label, durationMs / 1000, timedOut));
   return { completed: pending.completed, cancelled: pending.cancelled, stuck, timedOut, durationMs };
 }
 

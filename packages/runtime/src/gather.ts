@@ -1,6 +1,6 @@
 import { noop, onAbort } from './abort.js';
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
-import { assertOptionalMetrics, resolveMetrics, type AsyncMetrics } from './metrics.js';
+import { assertOptionalMetrics, record, type AsyncMetrics } from './metrics.js';
 import { startTimer } from './timer.js';
 import {
   assertName,
@@ -112,7 +112,8 @@ class GatherRun<T> {
     if (this.notStarted > 0) {
       safeLog(logger, 'warn', { label, count: this.notStarted }, `${this.notStarted} gather item(s) not started: signal aborted`);
     }
-    resolveMetrics(metrics, logger).recordGather(label, (performance.now() - started) / 1000, this.failures);
+    const durationSeconds = (performance.now() - started) / 1000;
+    record(metrics, logger, (target) => target.recordGather(label, durationSeconds, this.failures));
     return this.results;
   }
 

@@ -189,8 +189,17 @@ export function defaultAsyncMetrics(logger?: Logger): AsyncMetrics {
   }
 }
 
-export function resolveMetrics(metrics: AsyncMetrics | undefined, logger?: Logger): AsyncMetrics {
-  return metrics ?? defaultAsyncMetrics(logger);
+/**
+ * Records into `metrics` (or the default instance) without ever throwing: recording happens inside
+ * abort listeners, timers and settle callbacks, where a throw would be an uncaught exception.
+ * Instances from createAsyncMetrics never throw; this also covers hand-written AsyncMetrics.
+ */
+export function record(metrics: AsyncMetrics | undefined, logger: Logger | undefined, write: (target: AsyncMetrics) => void): void {
+  try {
+    write(metrics ?? defaultAsyncMetrics(logger));
+  } catch (error) {
+    safeLog(logger, 'warn', { err: error }, 'ghostguard metrics could not be recorded');
+  }
 }
 
 export function assertOptionalMetrics(value: unknown, argument: string): asserts value is AsyncMetrics | undefined {

@@ -137,7 +137,7 @@ async function runSession(options: SuperviseSessionOptions, setup: (session: Ses
   if (signal.aborted) shutdown.abort(signal.reason);
   gauge?.inc();
   try {
-    const supervisor = new Supervisor(label, signal, metrics);
+    const supervisor = new Supervisor(label, signal, metrics, logger);
     const session = new SupervisedSession(shutdown.signal, supervisor, logger);
     session.finite(SETUP_TASK_NAME, async () => setup(session));
     const exit = await supervisor.exited;

@@ -1,5 +1,6 @@
 import { noop, onAbort } from './abort.js';
-import { assertOptionalMetrics, resolveMetrics, type AsyncMetrics, type SupervisorReason } from './metrics.js';
+import { assertOptionalMetrics, record, type AsyncMetrics, type SupervisorReason } from './metrics.js';
+import { assertOptionalLogger, type Logger } from './logger.js';
 import { observeSettlement, type Task } from './task.js';
 import { assertName, assertOptionalAbortSignal, assertRequiredOptions, toTaskArray } from './validate.js';
 
@@ -19,6 +20,8 @@ export interface SuperviseTasksOptions {
   /** Tasks whose normal completion does not end supervision (their rejection still does). */
   finite?: Iterable<Task>;
   metrics?: AsyncMetrics;
+  /** Receives a warning if metrics cannot be recorded. */
+  logger?: Logger;
 }
 
 const PRIORITY: Record<SupervisorReason, number> = { disconnect: 0, crash: 1, lifetime_done: 2 };
@@ -37,6 +40,7 @@ export class Supervisor {
   readonly exited: Promise<SupervisorExit>;
   readonly #label: string;
   readonly #metrics: AsyncMetrics | undefined;
+  readonly #logger: Logger | undefined;
   readonly #watched = new Map<Task, () => void>();
   #resolve: ((exit: SupervisorExit) => void) | undefined;
   #candidate: SupervisorExit | undefined;
@@ -44,9 +48,10 @@ export class Supervisor {
   #stopWatchingSignal = noop;
   #done = false;
 
-  constructor(label: string, signal: AbortSignal | undefined, metrics: AsyncMetrics | undefined) {
+  constructor(label: string, signal: AbortSignal | undefined, metrics: AsyncMetrics | undefined, logger: Logger | undefined) {
     this.#label = label;
     this.#metrics = metrics;
+    this.#logger = logger;
     this.exited = new Promise((resolve) => {
       this.#resolve = resolve;
     });
@@ -84,7 +89,7 @@ export class Supervisor {
     this.#stopWatchingSignal();
     for (const stop of this.#watched.values()) stop();
     this.#watched.clear();
-    resolveMetrics(this.#metrics).recordSupervisorExit(this.#label, exit.reason);
+    record(this.#metrics, this.#logger, (metrics) => metrics.recordSupervisorExit(this.#label, exit.reason));
     const resolve = this.#resolve;
     this.#resolve = undefined;
     resolve?.(exit);
@@ -106,9 +111,10 @@ export function superviseTasks(tasks: Iterable<Task>, options: SuperviseTasksOpt
   assertName(options.label, 'options.label');
   assertOptionalAbortSignal(options.signal, 'options.signal');
   assertOptionalMetrics(options.metrics, 'options.metrics');
+  assertOptionalLogger(options.logger, 'options.logger');
   const finite = new Set(options.finite === undefined ? [] : toTaskArray(options.finite, 'options.finite'));
 
-  const supervisor = new Supervisor(options.label, options.signal, options.metrics);
+  const supervisor = new Supervisor(options.label, options.signal, options.metrics, options.logger);
   for (const task of snapshot) supervisor.add(task, finite.has(task));
   // A task listed only in `finite` is still watched for crashes rather than silently ignored.
   for (const task of finite) supervisor.add(task, true);

@@ -4,6 +4,8 @@ import {
   createAsyncMetrics,
   drainTasks,
   DYNAMIC_LABEL,
+  gatherWithLogging,
+  superviseTasks,
   isDynamicLabel,
   OVERFLOW_LABEL,
 } from '../src/index.js';
@@ -68,6 +70,31 @@ describe('createAsyncMetrics', () => {
     defaultRegistry.clear();
     await drainTasks([], { label: 'default-registry', timeoutMs: 10, logger: silentLogger });
     expect(await metricValue(defaultRegistry, 'async_drain_duration_seconds', { label: 'default-registry' }, 'async_drain_duration_seconds_count')).toBe(1);
+  });
+});
+
+describe('recording never breaks the observed code', () => {
+  it('survives a hand-written AsyncMetrics that throws, logging it', async () => {
+    const { logger, entries } = captureLogger();
+    const broken = {
+      registry: new Registry(),
+      recordSupervisorExit() {
+        throw new Error('exporter down');
+      },
+      recordDrain() {
+        throw new Error('exporter down');
+      },
+      recordGather() {
+        throw new Error('exporter down');
+      },
+    };
+    const connection = new AbortController();
+    const exiting = superviseTasks([], { label: 'x', signal: connection.signal, metrics: broken, logger });
+    connection.abort();
+    await expect(exiting).resolves.toEqual({ reason: 'disconnect' });
+    await expect(drainTasks([], { label: 'x', timeoutMs: 1, metrics: broken, logger })).resolves.toMatchObject({ completed: 0 });
+    await expect(gatherWithLogging([() => Promise.resolve(1)], { label: 'x', metrics: broken, logger })).resolves.toHaveLength(1);
+    expect(entries.filter((entry) => entry.msg === 'ghostguard metrics could not be recorded')).toHaveLength(3);
   });
 });
 
