@@ -17,7 +17,7 @@ export interface Options {
   additionalSleepFunctions?: SleepFunctionOption[];
 }
 
-type MessageIds = 'bareSleep' | 'bareSleepNoSignal' | 'useSleepUntilShutdown';
+type MessageIds = 'bareInterval' | 'bareIntervalNoSignal' | 'bareSleep' | 'bareSleepNoSignal' | 'useSleepUntilShutdown';
 
 const DEFAULT_OPTIONS: Options = { fix: 'autofix', additionalSleepFunctions: [] };
 const SLEEP_UNTIL_SHUTDOWN = 'sleepUntilShutdown';
@@ -113,6 +113,10 @@ export default createRule<[Options], MessageIds>({
         "'{{sleep}}' in a loop cannot observe shutdown: after an abort the loop still waits out the whole delay. Use 'if (await sleepUntilShutdown(signal, ms)) break;' from @ghostguard/runtime.",
       bareSleepNoSignal:
         "'{{sleep}}' in a loop cannot observe shutdown: after an abort the loop still waits out the whole delay. No AbortSignal is in scope: pass one into this function and use 'if (await sleepUntilShutdown(signal, ms)) break;' from @ghostguard/runtime.",
+      bareInterval:
+        "'{{sleep}}' without a signal cannot observe shutdown: the loop waits out every tick after an abort. Pass '{ signal }' as its options, or loop with 'if (await sleepUntilShutdown(signal, ms)) break;'.",
+      bareIntervalNoSignal:
+        "'{{sleep}}' without a signal cannot observe shutdown: the loop waits out every tick after an abort. No AbortSignal is in scope: pass one into this function and give it to '{{sleep}}' as '{ signal }'.",
       useSleepUntilShutdown: "Replace with 'if (await sleepUntilShutdown({{signal}}, {{delay}})) {{exit}};'.",
     },
     schema: [
@@ -169,6 +173,14 @@ export default createRule<[Options], MessageIds>({
     }
 
     return {
+      // `for await (const tick of setInterval(ms))` polls like a sleep loop; there is no statement
+      // to rewrite, so it is reported only.
+      'ForOfStatement[await=true]'(node: TSESTree.ForOfStatement) {
+        const interval = sleeps.bareIntervalOf(node.right);
+        if (!interval) return;
+        const messageId = signals.signalsAt(node).length > 0 ? 'bareInterval' : 'bareIntervalNoSignal';
+        context.report({ node: node.right, messageId, data: { sleep: interval.name } });
+      },
       AwaitExpression(node) {
         const loop = enclosingLoop(node);
         if (!loop) return;

@@ -88,6 +88,14 @@ const KNOWN_SLEEPS: readonly KnownSleep[] = [
   { module: 'bluebird', path: ['delay'], delayArgument: 0 },
 ];
 
+/** Async iterators that sleep between iterations: `for await (const _ of setInterval(ms))`. */
+const KNOWN_INTERVALS: readonly KnownSleep[] = [
+  { module: 'timers/promises', path: ['setInterval'], delayArgument: 0, optionsArgument: 2 },
+  { module: 'timers', path: ['promises', 'setInterval'], delayArgument: 0, optionsArgument: 2 },
+];
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** The callback-style timer, which `new Promise` wraps. */
 const CALLBACK_SET_TIMEOUT: readonly ModuleExportPattern[] = [{ module: 'timers', path: ['setTimeout'] }];
 const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'global', 'self']);
@@ -109,6 +117,8 @@ export interface BareSleep {
 export interface SleepRecognizer {
   /** The bare sleep that `expression` is (an `await` argument, typically), if any. */
   bareSleepOf(expression: TSESTree.Node): BareSleep | undefined;
+  /** `setInterval(ms)` from `timers/promises` without a signal: an async iterator of bare sleeps. */
+  bareIntervalOf(expression: TSESTree.Node): BareSleep | undefined;
 }
 
 /**
@@ -336,15 +346,15 @@ export function createSleepRecognizer(
   }
 
   /** A call to a known or configured sleep function, with its delay and options positions. */
-  function knownSleepCall(call: TSESTree.CallExpression): SleepMatch | undefined {
+  function knownSleepCall(call: TSESTree.CallExpression, specs: readonly KnownSleep[], names: ReadonlySet<string>): SleepMatch | undefined {
     const path = calleePath(call.callee);
     let spec: Pick<KnownSleep, 'delayArgument' | 'optionsArgument'> | undefined;
-    if (path !== undefined && extraNames.has(path)) {
+    if (path !== undefined && names.has(path)) {
       spec = { delayArgument: 0 };
     } else {
       const reference = resolveModuleReference(sourceCode, call.callee);
       if (!reference) return undefined;
-      spec = knownSleeps.find((known) => matchesModuleExport(reference, known));
+      spec = specs.find((known) => matchesModuleExport(reference, known));
     }
     if (!spec) return undefined;
     const args = call.arguments;
@@ -444,19 +454,20 @@ export function createSleepRecognizer(
     const node = skipTypeWrappers(expression);
     if (node.type === AST_NODE_TYPES.NewExpression) return promiseTimeout(node);
     if (node.type !== AST_NODE_TYPES.CallExpression) return undefined;
-    return knownSleepCall(node) ?? wrapperCall(node, depth);
+    return knownSleepCall(node, knownSleeps, extraNames) ?? wrapperCall(node, depth);
+  }
+
+  function toBareSleep(match: SleepMatch | undefined): BareSleep | undefined {
+    if (!match) return undefined;
+    const delayText = match.delay.kind === 'node' && match.droppable ? sourceCode.getText(match.delay.node) : undefined;
+    return { node: match.node, name: match.name, delayText };
   }
 
   return {
-    bareSleepOf(expression) {
-      const match = bareSleep(expression, 0);
-      if (!match) return undefined;
-      const copyable = match.delay.kind === 'node' && match.droppable;
-      return {
-        node: match.node,
-        name: match.name,
-        delayText: copyable && match.delay.kind === 'node' ? sourceCode.getText(match.delay.node) : undefined,
-      };
+    bareSleepOf: (expression) => toBareSleep(bareSleep(expression, 0)),
+    bareIntervalOf(expression) {
+      const node = skipTypeWrappers(expression);
+      return node.type === AST_NODE_TYPES.CallExpression ? toBareSleep(knownSleepCall(node, KNOWN_INTERVALS, NO_NAMES)) : undefined;
     },
   };
 }

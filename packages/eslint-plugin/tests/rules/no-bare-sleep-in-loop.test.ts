@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import rule, { type Options as RuleOptions } from '../../src/rules/no-bare-sleep-in-loop.js';
 import { commonJsLanguageOptions, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
 
-type MessageIds = 'bareSleep' | 'bareSleepNoSignal' | 'useSleepUntilShutdown';
+type MessageIds = 'bareInterval' | 'bareIntervalNoSignal' | 'bareSleep' | 'bareSleepNoSignal' | 'useSleepUntilShutdown';
 type Options = [RuleOptions];
 
 const IMPORT = "import { sleepUntilShutdown } from '@ghostguard/runtime';\n";
@@ -139,6 +139,17 @@ const loops: InvalidTestCase<MessageIds, Options>[] = [
   {
     code: `${SLEEP}async function f(signal) {\n  for (let i = 0; i < 3; i++, await sleep(100)) {}\n}`,
     errors: [{ messageId: 'bareSleep' }],
+  },
+  // `for await` over a timers/promises interval: reported, nothing to rewrite.
+  {
+    code: `import { setInterval } from 'node:timers/promises';\nasync function f(signal) {\n  for await (const tick of setInterval(1000)) {\n    await poll();\n  }\n}`,
+    errors: [{ messageId: 'bareInterval', data: { sleep: 'setInterval' } }],
+  },
+  {
+    code: `const timers = require('timers');\nasync function f() {\n  for await (const tick of timers.promises.setInterval(1000, null, { ref: false })) {}\n}`,
+    languageOptions: commonJsLanguageOptions,
+    filename: 'common.cjs',
+    errors: [{ messageId: 'bareIntervalNoSignal', data: { sleep: 'timers.promises.setInterval' } }],
   },
   // Top-level await in a module.
   {
@@ -523,6 +534,7 @@ const valid: (ValidTestCase<Options> | string)[] = [
   `async function f() {\n  while (true) await new Promise((r) => { setTimeout(r, 1000); other(); });\n}`,
   `async function f() {\n  while (true) await new Promise((r, reject) => setTimeout(reject, 1000));\n}`,
   `import { setInterval } from 'node:timers/promises';\nasync function f() {\n  while (true) await setInterval(1000);\n}`,
+  `import { setInterval } from 'node:timers/promises';\nasync function f(signal) {\n  for await (const tick of setInterval(1000, undefined, { signal })) {}\n  for (const x of setInterval(1000)) {}\n  for await (const x of setInterval()) {}\n}`,
   // Racing a sleep against something else is not a bare sleep.
   `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nasync function f() {\n  while (true) await Promise.race([sleep(1000), stopped]);\n}`,
   // Unknown names are not guessed.
