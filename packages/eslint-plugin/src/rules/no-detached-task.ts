@@ -6,6 +6,7 @@ import {
   handlesRejection,
   isFunctionNode,
   promiseChainRoot,
+  thisBinding,
   type FunctionNode,
 } from '../utils/promise.js';
 import { planRuntimeImport, preferredQuote } from '../utils/runtime-import.js';
@@ -116,6 +117,19 @@ export default createRule<Options, MessageIds>({
       return undefined;
     }
 
+    /**
+     * Whether `await` may be written at `node`: inside the body of an async function, and not in
+     * a class static block or field initializer (their own scope) nor a parameter default.
+     */
+    function canAwaitAt(node: TSESTree.Node): boolean {
+      let child: TSESTree.Node = node;
+      for (let current = node.parent; current; child = current, current = current.parent) {
+        if (current.type === AST_NODE_TYPES.StaticBlock || current.type === AST_NODE_TYPES.PropertyDefinition) return false;
+        if (isFunctionNode(current)) return current.async && child === current.body;
+      }
+      return false;
+    }
+
     /** A readable name for a function: its own, or the variable, property or method holding it. */
     function functionName(fn: FunctionNode): string | undefined {
       if (fn.id) return fn.id.name;
@@ -155,34 +169,60 @@ export default createRule<Options, MessageIds>({
       return `${quote}${escaped}${quote}`;
     }
 
+    /** `Set<…>` as a type annotation. */
+    function isSetAnnotation(annotation: TSESTree.TypeNode | undefined): boolean {
+      return (
+        annotation?.type === AST_NODE_TYPES.TSTypeReference &&
+        annotation.typeName.type === AST_NODE_TYPES.Identifier &&
+        annotation.typeName.name === 'Set'
+      );
+    }
+
+    function isNewSet(init: TSESTree.Expression | null | undefined): boolean {
+      const value = init && skipTypeWrappers(init);
+      return value?.type === AST_NODE_TYPES.NewExpression && value.callee.type === AST_NODE_TYPES.Identifier && value.callee.name === 'Set';
+    }
+
     /** Whether a `tasks` binding visible at `node` is a `Set` that `createNamedTask` can add to. */
-    function tasksSetInScope(node: TSESTree.Node): boolean {
+    function isTasksBindingASet(node: TSESTree.Node): boolean | undefined {
       const variable = ASTUtils.findVariable(sourceCode.getScope(node), 'tasks');
       const def = variable?.defs[0];
-      if (!variable || !def || variable.defs.length > 1) return false;
-      if (services.program) {
-        const type = services.getTypeAtLocation(def.name);
-        return type.getSymbol()?.getName() === 'Set';
-      }
-      const annotation =
-        def.name.type === AST_NODE_TYPES.Identifier ? def.name.typeAnnotation?.typeAnnotation : undefined;
-      if (annotation) {
-        return (
-          annotation.type === AST_NODE_TYPES.TSTypeReference &&
-          annotation.typeName.type === AST_NODE_TYPES.Identifier &&
-          annotation.typeName.name === 'Set'
-        );
-      }
+      if (!variable || !def) return undefined;
+      if (variable.defs.length > 1) return false;
+      if (services.program) return services.getTypeAtLocation(def.name).getSymbol()?.getName() === 'Set';
+      const annotation = def.name.type === AST_NODE_TYPES.Identifier ? def.name.typeAnnotation?.typeAnnotation : undefined;
+      if (annotation) return isSetAnnotation(annotation);
       if (def.type === DefinitionType.Parameter || def.type === DefinitionType.ImportBinding) return true;
-      if (def.type !== DefinitionType.Variable || def.node.id !== def.name || !def.node.init) return false;
-      const init = skipTypeWrappers(def.node.init);
-      return init.type === AST_NODE_TYPES.NewExpression && init.callee.type === AST_NODE_TYPES.Identifier && init.callee.name === 'Set';
+      return def.type === DefinitionType.Variable && def.node.id === def.name && isNewSet(def.node.init);
+    }
+
+    /** `this.tasks` / `this.#tasks` declared as a `Set` field of the class `this` is at `node`. */
+    function classTasksField(node: TSESTree.Node): string | undefined {
+      const binding = thisBinding(node);
+      if (!binding || binding.isStatic || binding.owner.type !== AST_NODE_TYPES.ClassBody) return undefined;
+      for (const member of binding.owner.body) {
+        if (member.type !== AST_NODE_TYPES.PropertyDefinition || member.static || member.computed) continue;
+        const key = member.key;
+        const name = key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${key.name}` : key.type === AST_NODE_TYPES.Identifier ? key.name : undefined;
+        if (name !== 'tasks' && name !== '#tasks') continue;
+        const isSet = member.typeAnnotation ? isSetAnnotation(member.typeAnnotation.typeAnnotation) : isNewSet(member.value);
+        return isSet ? `this.${name}` : undefined;
+      }
+      return undefined;
+    }
+
+    /** The options argument for `createNamedTask`: the task set in scope, if there is one. */
+    function taskOptionsText(node: TSESTree.Node): string {
+      const binding = isTasksBindingASet(node);
+      if (binding !== undefined) return binding ? ', { tasks }' : '';
+      const field = classTasksField(node);
+      return field ? `, { tasks: ${field} }` : '';
     }
 
     function suggestionsFor(started: TSESTree.Expression, target: TSESTree.Node): TSESLint.SuggestionReportDescriptor<MessageIds>[] {
       const operandText = sourceCode.getText(started);
       const suggestions: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
-      if (enclosingFunction(target)?.async === true) {
+      if (canAwaitAt(target)) {
         const awaited = UNARY_OPERAND_TYPES.has(started.type) ? operandText : `(${operandText})`;
         suggestions.push({ messageId: 'suggestAwait', fix: (fixer) => fixer.replaceText(target, `await ${awaited}`) });
       }
@@ -190,7 +230,7 @@ export default createRule<Options, MessageIds>({
       const helper = plan?.refs[TASK_HELPER];
       if (plan && helper) {
         const name = taskName(started);
-        const options = tasksSetInScope(target) ? ', { tasks }' : '';
+        const options = taskOptionsText(target);
         const body = started.type === AST_NODE_TYPES.ObjectExpression ? `(${operandText})` : operandText;
         const replacement = `${helper}(${stringLiteral(name)}, () => ${body}${options})`;
         suggestions.push({

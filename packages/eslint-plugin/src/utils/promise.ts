@@ -167,6 +167,45 @@ function typeParts(type: ts.Type): readonly ts.Type[] {
   return type.isUnion() ? type.types : [type];
 }
 
+/** What `this` is at some point of the code, when the file shows it. */
+export interface ThisBinding {
+  /** The class body (instance or static side) or object literal whose members `this` has. */
+  readonly owner: TSESTree.ClassBody | TSESTree.ObjectExpression;
+  /** `this` is the class itself (static methods and blocks, static field initialisers). */
+  readonly isStatic: boolean;
+}
+
+/**
+ * The class or object literal `this` refers to at `node`: arrows are transparent; a method, a
+ * field initialiser or a static block binds it; any other function makes it unknown.
+ */
+export function thisBinding(node: TSESTree.Node): ThisBinding | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    switch (current.type) {
+      case AST_NODE_TYPES.ArrowFunctionExpression:
+        continue;
+      case AST_NODE_TYPES.FunctionExpression: {
+        const holder = current.parent;
+        if (holder?.type === AST_NODE_TYPES.MethodDefinition) return { owner: holder.parent, isStatic: holder.static };
+        if (holder?.type === AST_NODE_TYPES.Property && holder.parent.type === AST_NODE_TYPES.ObjectExpression) {
+          return { owner: holder.parent, isStatic: false };
+        }
+        return undefined;
+      }
+      case AST_NODE_TYPES.PropertyDefinition:
+        return { owner: current.parent, isStatic: current.static };
+      case AST_NODE_TYPES.StaticBlock:
+        return { owner: current.parent, isStatic: true };
+      case AST_NODE_TYPES.FunctionDeclaration:
+      case AST_NODE_TYPES.Program:
+        return undefined;
+      default:
+        continue;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Answers "does this expression start a promise?" for one file. Create one per `create()` call:
  * it caches per-function answers and must not outlive the file.
@@ -281,37 +320,6 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     );
   }
 
-  /** The class or object literal `this` refers to at `node`, and whether it is the static side. */
-  function thisOwner(node: TSESTree.Node): { owner: TSESTree.ClassBody | TSESTree.ObjectExpression; isStatic: boolean } | undefined {
-    for (let current = node.parent; current; current = current.parent) {
-      switch (current.type) {
-        case AST_NODE_TYPES.ArrowFunctionExpression:
-          continue;
-        case AST_NODE_TYPES.FunctionExpression: {
-          const holder = current.parent;
-          if (holder?.type === AST_NODE_TYPES.MethodDefinition && holder.kind !== 'constructor') {
-            return { owner: holder.parent, isStatic: holder.static };
-          }
-          if (holder?.type === AST_NODE_TYPES.MethodDefinition) return { owner: holder.parent, isStatic: false };
-          if (holder?.type === AST_NODE_TYPES.Property && holder.parent.type === AST_NODE_TYPES.ObjectExpression) {
-            return { owner: holder.parent, isStatic: false };
-          }
-          return undefined;
-        }
-        case AST_NODE_TYPES.PropertyDefinition:
-          return { owner: current.parent, isStatic: current.static };
-        case AST_NODE_TYPES.StaticBlock:
-          return { owner: current.parent, isStatic: true };
-        case AST_NODE_TYPES.FunctionDeclaration:
-        case AST_NODE_TYPES.Program:
-          return undefined;
-        default:
-          continue;
-      }
-    }
-    return undefined;
-  }
-
   function memberFunction(
     owner: TSESTree.ClassBody | TSESTree.ObjectExpression,
     name: string,
@@ -366,7 +374,7 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     depth: number,
   ): { owner: TSESTree.ClassBody | TSESTree.ObjectExpression; isStatic: boolean } | undefined {
     const node = skipTypeWrappers(object);
-    if (node.type === AST_NODE_TYPES.ThisExpression) return thisOwner(node);
+    if (node.type === AST_NODE_TYPES.ThisExpression) return thisBinding(node);
     if (node.type === AST_NODE_TYPES.ObjectExpression) return { owner: node, isStatic: false };
     if (node.type !== AST_NODE_TYPES.Identifier || depth > MAX_DEPTH) return undefined;
     const variable = resolveVariable(sourceCode, node);

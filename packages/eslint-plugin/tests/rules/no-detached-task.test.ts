@@ -387,6 +387,20 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
       code: '(async () => { await ping(); })();',
       errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}createNamedTask('task', () => (async () => { await ping(); })());` }] }],
     },
+    // No `await` suggestion where `await` is not allowed.
+    {
+      code: "async function main() {\n  class A { static { fetch('/x'); } }\n}",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}async function main() {\n  class A { static { createNamedTask('fetch', () => fetch('/x')); } }\n}` }] }],
+    },
+    {
+      code: "async function main(ready = void fetch('/x')) { return ready; }",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}async function main(ready = createNamedTask('fetch', () => fetch('/x'))) { return ready; }` }] }],
+    },
+    {
+      code: "fetch('/x');",
+      filename: 'module.mjs',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}createNamedTask('fetch', () => fetch('/x'));` }] }],
+    },
     // `{ tasks }` when a task set is in scope.
     {
       code: "const tasks = new Set();\nexport async function onMessage() {\n  fetch('/x');\n}",
@@ -411,6 +425,21 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
     {
       code: "const tasks = [];\nfetch('/x');",
       errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}const tasks = [];\ncreateNamedTask('fetch', () => fetch('/x'));` }] }],
+    },
+    {
+      code: 'class Connection {\n  private tasks = new Set<Task>();\n  async flush() {}\n  close() { this.flush(); }\n}',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'flush' }, output: `${IMPORT}class Connection {\n  private tasks = new Set<Task>();\n  async flush() {}\n  close() { createNamedTask('flush', () => this.flush(), { tasks: this.tasks }); }\n}` }] }],
+    },
+    {
+      code: "class Connection {\n  #tasks: Set<Task> = new Set();\n  open = () => { fetch('/x'); };\n  static start() { fetch('/y'); }\n}",
+      errors: [
+        { messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}class Connection {\n  #tasks: Set<Task> = new Set();\n  open = () => { createNamedTask('fetch', () => fetch('/x'), { tasks: this.#tasks }); };\n  static start() { fetch('/y'); }\n}` }] },
+        { messageId: 'detached', line: 4, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}class Connection {\n  #tasks: Set<Task> = new Set();\n  open = () => { fetch('/x'); };\n  static start() { createNamedTask('fetch', () => fetch('/y')); }\n}` }] },
+      ],
+    },
+    {
+      code: "class Connection {\n  tasks: Task[] = [];\n  open() { fetch('/x'); }\n}",
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}class Connection {\n  tasks: Task[] = [];\n  open() { createNamedTask('fetch', () => fetch('/x')); }\n}` }] }],
     },
     // Import insertion: extend an existing runtime import, namespace import, name clash.
     {
