@@ -11,6 +11,7 @@ import tseslint from 'typescript-eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ghostguard, { rules, type ConfigName } from '../src/index.js';
 import { DOCS_BASE_URL } from '../src/utils/create-rule.js';
+import { clean, hazards } from './integration-fixtures.js';
 
 const packageDir = path.resolve(import.meta.dirname, '..');
 const packageJson = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
@@ -30,77 +31,6 @@ function eslintWith(configs: readonly unknown[], options: ESLint.Options = {}): 
     ...options,
   });
 }
-
-/** One hazard per rule, in each module flavour the rules must understand. */
-const hazards: Record<string, string> = {
-  'handler.ts': `import { Counter } from 'prom-client';
-import { WebSocketServer } from 'ws';
-
-const requests = new Counter({ name: 'requests_total', help: 'Requests', labelNames: ['user'] });
-
-async function flush(): Promise<void> {}
-
-export function start(userId: string): void {
-  const wss = new WebSocketServer({ port: 0 });
-  wss.on('connection', async (ws) => {
-    requests.labels(userId).inc();
-    flush();
-    while (ws.readyState === ws.OPEN) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    await Promise.all([flush(), flush()]);
-  });
-}
-`,
-  'handler.mjs': `import client from 'prom-client';
-import { WebSocketServer } from 'ws';
-
-const latency = new client.Histogram({ name: 'latency_seconds', help: 'Latency', labelNames: ['user'] });
-
-async function flush() {}
-
-export function start(userId) {
-  const wss = new WebSocketServer({ port: 0 });
-  wss.on('connection', async (ws) => {
-    latency.labels(userId).observe(1);
-    flush();
-    while (ws.readyState === ws.OPEN) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    await Promise.all([flush(), flush()]);
-  });
-}
-`,
-  'handler.cjs': `'use strict';
-const client = require('prom-client');
-const { WebSocketServer } = require('ws');
-
-const sessions = new client.Gauge({ name: 'sessions', help: 'Open sessions', labelNames: ['user'] });
-
-async function flush() {}
-
-function start(userId) {
-  const wss = new WebSocketServer({ port: 0 });
-  wss.on('connection', async (ws) => {
-    sessions.labels(userId).inc();
-    flush();
-    while (ws.readyState === ws.OPEN) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
-    await Promise.all([flush(), flush()]);
-  });
-}
-
-module.exports = { start };
-`,
-};
-hazards['handler.js'] = hazards['handler.mjs']!;
-
-const clean = `export async function poll(signal: AbortSignal): Promise<number> {
-  const response = await fetch('http://127.0.0.1/health', { signal });
-  return response.status;
-}
-`;
 
 describe('plugin object', () => {
   it('has meta for --cache and the namespace used in configs', () => {
