@@ -1,4 +1,4 @@
-import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createAbortSignalFinder, type AbortSignalInScope } from '../utils/abort-signal.js';
 import { createRule } from '../utils/create-rule.js';
 import { planRuntimeImport } from '../utils/runtime-import.js';
@@ -142,34 +142,23 @@ export default createRule<[Options], MessageIds>({
     const sleeps = createSleepRecognizer(context, options.additionalSleepFunctions ?? []);
     const signals = createAbortSignalFinder(context);
 
-    /** The helper's local name, unless an inner declaration at `node` would shadow it. */
-    function sleepUntilShutdownAt(node: TSESTree.Node): { ref: string; plan: NonNullable<ReturnType<typeof planRuntimeImport>> } | undefined {
-      const plan = planRuntimeImport(sourceCode, [SLEEP_UNTIL_SHUTDOWN]);
-      const ref = plan?.refs[SLEEP_UNTIL_SHUTDOWN];
-      if (!plan || !ref) return undefined;
-      const root = ref.split('.')[0] ?? ref;
-      const variable = ASTUtils.findVariable(sourceCode.getScope(node), root);
-      const scopeType = variable?.scope.type;
-      const atModuleLevel =
-        scopeType === undefined || scopeType === TSESLint.Scope.ScopeType.module || scopeType === TSESLint.Scope.ScopeType.global;
-      return atModuleLevel ? { ref, plan } : undefined;
-    }
-
     function rewrite(
       statement: TSESTree.ExpressionStatement,
       sleep: BareSleep,
       signal: AbortSignalInScope,
       exit: string,
     ): TSESLint.ReportFixFunction | undefined {
-      const helper = sleepUntilShutdownAt(statement);
-      if (!helper || sleep.delayText === undefined) return undefined;
+      // Null when the name is taken or shadowed anywhere: then no rewrite at all.
+      const plan = planRuntimeImport(sourceCode, [SLEEP_UNTIL_SHUTDOWN]);
+      const ref = plan?.refs[SLEEP_UNTIL_SHUTDOWN];
+      if (!plan || !ref || sleep.delayText === undefined) return undefined;
       const semicolon = sourceCode.getLastToken(statement)?.value === ';' ? ';' : '';
-      const guard = `if (await ${helper.ref}(${signal.text}, ${sleep.delayText})) ${exit}${semicolon}`;
+      const guard = `if (await ${ref}(${signal.text}, ${sleep.delayText})) ${exit}${semicolon}`;
       // `if (a) await sleep(); else b();`: a bare inner `if` would capture the `else`.
       const parent = statement.parent;
       const capturesElse = parent.type === AST_NODE_TYPES.IfStatement && parent.consequent === statement && parent.alternate;
       const text = capturesElse ? `{ ${guard}${semicolon ? '' : ';'} }` : guard;
-      return (fixer) => [fixer.replaceText(statement, text), ...helper.plan.fixes(fixer)];
+      return (fixer) => [fixer.replaceText(statement, text), ...plan.fixes(fixer)];
     }
 
     return {

@@ -630,14 +630,26 @@ describe('no-bare-sleep-in-loop', () => {
 });
 
 describe('without @typescript-eslint/parser', () => {
+  const config = [
+    {
+      plugins: { ghostguard: { rules: { 'no-bare-sleep-in-loop': rule as never } } },
+      rules: { 'ghostguard/no-bare-sleep-in-loop': 'error' as const },
+    },
+  ];
+
+  it('fixes CommonJS parsed by espree (sourceType commonjs), reusing or adding the require', () => {
+    const linter = new Linter({ configType: 'flat' });
+    const body = "const delay = require('delay');\nasync function f(signal) {\n  while (true) await delay(100);\n}\n";
+    const fixedBody = "const delay = require('delay');\nasync function f(signal) {\n  while (true) if (await sleepUntilShutdown(signal, 100)) break;\n}\n";
+    const reuse = "const { sleepUntilShutdown } = require('@ghostguard/runtime');\n";
+    expect(linter.verifyAndFix(`${reuse}${body}`, config, 'poll.cjs').output).toBe(`${reuse}${fixedBody}`);
+    expect(linter.verifyAndFix(body, config, 'poll.cjs').output).toBe(
+      `const delay = require('delay');\n${REQUIRE}\n${fixedBody.slice(body.indexOf('\n') + 1)}`,
+    );
+  });
+
   it('reports and fixes plain JavaScript parsed by espree', () => {
     const linter = new Linter({ configType: 'flat' });
-    const config = [
-      {
-        plugins: { ghostguard: { rules: { 'no-bare-sleep-in-loop': rule as never } } },
-        rules: { 'ghostguard/no-bare-sleep-in-loop': 'error' as const },
-      },
-    ];
     const code = 'async function f(signal) {\n  while (true) await new Promise((r) => setTimeout(r, 100));\n}\nexport { f };\n';
     const result = linter.verifyAndFix(code, config, 'poll.js');
     expect(result.messages).toEqual([]);
