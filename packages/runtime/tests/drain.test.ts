@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNamedTask, drainTasks, type DrainReport, type Task } from '../src/index.js';
 import {
   activeTimeouts,
+  expectTimersBackTo,
   captureLogger,
   deferred,
   freshMetrics,
@@ -171,7 +172,7 @@ describe('drainTasks', () => {
       const report = await drainTasks([task], { label: 'pusher', timeoutMs: 60_000, cancel, forceTimeoutMs: 60_000, metrics, logger: silentLogger });
       expect(report).toMatchObject(cancel ? { cancelled: 1 } : { completed: 1 });
     }
-    expect(activeTimeouts()).toBe(timersBefore);
+    await expectTimersBackTo(timersBefore);
   });
 
   it('reads a generator once', async () => {

@@ -5,7 +5,7 @@
 import { Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { createNamedTask, drainTasks, sleepUntilShutdown, superviseSession } from '../src/index.js';
-import { abortListenerCount, activeTimeouts, collectGarbage, freshMetrics, heapAfterGc, silentLogger, untilAborted } from './runtime-support.js';
+import { abortListenerCount, activeTimeouts, collectGarbage, expectTimersBackTo, freshMetrics, heapAfterGc, silentLogger, untilAborted } from './runtime-support.js';
 
 /** Stands in for I/O that never answers (a stuck upload): the event loop holds its resolver forever. */
 const pendingIo = new Set<() => void>();
@@ -121,7 +121,7 @@ describe('no leftovers on a long-lived signal', () => {
       await sleeping;
       await draining;
     }
-    expect(activeTimeouts()).toBe(timersBefore);
+    await expectTimersBackTo(timersBefore);
   });
 
   it('keeps supervision flat however many finite tasks come and go, and sessions torn down leave nothing', async () => {

@@ -3,6 +3,7 @@ import { getEventListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Registry } from 'prom-client';
+import { expect } from 'vitest';
 import { createAsyncMetrics, type AsyncMetrics, type Logger } from '../src/index.js';
 
 export interface LogEntry {
@@ -64,6 +65,15 @@ export function abortListenerCount(signal: AbortSignal): number {
 
 export function activeTimeouts(): number {
   return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+}
+
+/**
+ * Waits (bounded) until the process has no more active timers than `before`. The runner's own
+ * RPC timers come and go while a test awaits, so an exact count right after an await can be off
+ * by one on a busy machine; a leaked runtime timer (minutes to hours long) never goes away.
+ */
+export async function expectTimersBackTo(before: number): Promise<void> {
+  await expect.poll(activeTimeouts, { timeout: 2_000, interval: 20 }).toBeLessThanOrEqual(before);
 }
 
 /** Lets pending microtasks and one event-loop turn run. */
