@@ -7,7 +7,7 @@ import {
   staticKeyName,
   staticPropertyName,
 } from './module-bindings.js';
-import { getTypeServices } from './static-value.js';
+import { destructuredPath, getTypeServices } from './static-value.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -210,11 +210,27 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
     if (depth > MAX_DEPTH) return [];
     if (node.type === AST_NODE_TYPES.Identifier) {
       const variable = resolveVariable(sourceCode, node);
-      return variable ? writesOf(variable) : [];
+      return variable ? [...writesOf(variable), ...destructuredValuesOf(variable, depth)] : [];
     }
     const name = staticPropertyName(node) ?? (node.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${node.property.name}` : undefined);
-    if (name === undefined) return [];
-    const object = skipTypeWrappers(node.object);
+    return name === undefined ? [] : propertyValues(skipTypeWrappers(node.object), name, depth);
+  }
+
+  /** `const { requests } = metrics` → the values of `metrics.requests`. */
+  function destructuredValuesOf(variable: Variable, depth: number): TSESTree.Node[] {
+    const def = variable.defs[0];
+    if (def?.type !== DefinitionType.Variable || !def.node.init || def.node.id.type !== AST_NODE_TYPES.ObjectPattern) return [];
+    if (def.name.type !== AST_NODE_TYPES.Identifier) return [];
+    const path = destructuredPath(def.node.id, def.name);
+    if (!path || path.length === 0) return [];
+    let holders: TSESTree.Node[] = [skipTypeWrappers(def.node.init)];
+    for (const name of path) holders = holders.flatMap((holder) => propertyValues(skipTypeWrappers(holder), name, depth + 1));
+    return holders;
+  }
+
+  /** The values property `name` of `object` is given in this file. */
+  function propertyValues(object: TSESTree.Node, name: string, depth: number): TSESTree.Node[] {
+    if (depth > MAX_DEPTH) return [];
     if (object.type === AST_NODE_TYPES.ThisExpression) {
       const owner = thisOwner(object);
       return owner ? (membersOf(owner.classNode)[owner.isStatic ? 'static' : 'instance'].get(name) ?? []) : [];

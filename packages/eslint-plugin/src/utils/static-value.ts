@@ -743,7 +743,7 @@ function nameOf(node: TSESTree.Node): string | undefined {
  * The property path from a destructuring pattern's root to `target`:
  * `{ params: { id } }` and `id` → `['params', 'id']`; undefined behind computed keys, arrays or rest.
  */
-function destructuredPath(pattern: TSESTree.Node, target: TSESTree.Identifier): string[] | undefined {
+export function destructuredPath(pattern: TSESTree.Node, target: TSESTree.Identifier): string[] | undefined {
   switch (pattern.type) {
     case AST_NODE_TYPES.Identifier:
       return pattern === target ? [] : undefined;

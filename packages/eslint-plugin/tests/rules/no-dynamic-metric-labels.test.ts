@@ -430,6 +430,14 @@ function f(userId) {
     errors: Array.from({ length: 4 }, () => value('`userId` looks like an id')),
   },
   {
+    name: 'metrics destructured from an object literal',
+    code: `import { Counter } from 'prom-client';
+const metrics = { requests: new Counter({ name: 'r', help: 'h' }), nested: { errors: new Counter({ name: 'e', help: 'h' }) } };
+const { requests, nested: { errors: failures } } = metrics;
+function f(userId) { requests.inc({ user: userId }); failures.inc({ user: userId }); }`,
+    errors: [value('`userId` looks like an id'), value('`userId` looks like an id')],
+  },
+  {
     name: 'get-or-create and aliases',
     code: `import { Counter, register } from 'prom-client';
 const c = register.getSingleMetric('c') ?? new Counter({ name: 'c', help: 'h' });
