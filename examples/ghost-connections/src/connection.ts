@@ -23,7 +23,7 @@ export class ConnectionState {
   transcripts: TranscriptSegment[] = [];
   audio: Buffer[] = [];
   readonly conversation: TranscriptSegment[] = [];
-  /** `performance.now()` when the socket closed; pollers measure their wake-up against it. */
+  /** `performance.now()` when the server saw the disconnect; pollers measure their wake-up against it. */
   disconnectedAt: number | undefined;
 
   constructor(userId: string) {

@@ -21,31 +21,40 @@ const DEFAULTS: ScenarioOptions = {
   pollMs: 1000,
   hangFraction: 0.9,
   outageLeadMs: 1500,
+  vanishFraction: 0,
   drainMs: 2000,
   forceMs: 1000,
   heartbeatMs: 1000,
 };
 
-const FLAGS: Record<keyof ScenarioOptions, string> = {
-  clients: 'clients',
-  warmupClients: 'warmup-clients',
-  streamMs: 'stream-ms',
-  frameMs: 'frame-ms',
-  audioFrameBytes: 'audio-frame-bytes',
-  pollMs: 'poll-ms',
-  hangFraction: 'hang-fraction',
-  outageLeadMs: 'outage-lead-ms',
-  drainMs: 'drain-ms',
-  forceMs: 'force-ms',
-  heartbeatMs: 'heartbeat-ms',
+const FLAGS: Record<keyof ScenarioOptions, { flag: string; help: string }> = {
+  clients: { flag: 'clients', help: 'streaming clients per server (at least 2)' },
+  warmupClients: { flag: 'warmup-clients', help: 'clients of the warm-up round (0: as many as --clients)' },
+  streamMs: { flag: 'stream-ms', help: 'how long the clients stream before they leave' },
+  frameMs: { flag: 'frame-ms', help: "interval between a client's audio frames" },
+  audioFrameBytes: { flag: 'audio-frame-bytes', help: 'size of an audio frame' },
+  pollMs: { flag: 'poll-ms', help: "the servers' poll interval" },
+  hangFraction: { flag: 'hang-fraction', help: 'share of users (0..1) whose upstream calls hang during the outage' },
+  outageLeadMs: { flag: 'outage-lead-ms', help: 'the outage starts this long before the clients leave (>= --poll-ms)' },
+  vanishFraction: { flag: 'vanish-fraction', help: 'share of clients (0..1) that vanish, leaving a half-open socket' },
+  drainMs: { flag: 'drain-ms', help: 'supervised: grace period after a disconnect' },
+  forceMs: { flag: 'force-ms', help: 'supervised: time granted after aborting stragglers' },
+  heartbeatMs: { flag: 'heartbeat-ms', help: 'supervised: ping interval (a missed pong drops the peer)' },
 };
+
+const FRACTIONS = new Set<keyof ScenarioOptions>(['hangFraction', 'vanishFraction']);
 
 /** A hard stop for the whole demo, whatever the options: it never hangs a terminal or CI. */
 const DEMO_DEADLINE_MS = 5 * 60_000;
 
 function usage(): string {
-  const lines = Object.entries(FLAGS).map(([key, flag]) => `  --${flag.padEnd(18)} default ${DEFAULTS[key as keyof ScenarioOptions]}`);
-  return ['usage: demo [options]', ...lines, '  --servers            leaky,supervised', '  --json <file>        also write the measurements as JSON'].join('\n');
+  const lines = Object.entries(FLAGS).map(([key, { flag, help }]) => `  --${flag.padEnd(18)} ${help} (default ${DEFAULTS[key as keyof ScenarioOptions]})`);
+  return [
+    'usage: pnpm demo:ghosts [options]',
+    ...lines,
+    `  --${'servers'.padEnd(18)} which servers to run, in order (default leaky,supervised)`,
+    `  --${'json <file>'.padEnd(18)} also write the measurements as JSON`,
+  ].join('\n');
 }
 
 function parseOptions(argv: string[]): { scenario: ScenarioOptions; servers: ServerKind[]; jsonPath: string | undefined; help: boolean } {
@@ -53,7 +62,7 @@ function parseOptions(argv: string[]): { scenario: ScenarioOptions; servers: Ser
     args: argv,
     strict: true,
     options: {
-      ...Object.fromEntries(Object.values(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+      ...Object.fromEntries(Object.values(FLAGS).map(({ flag }) => [flag, { type: 'string' as const }])),
       servers: { type: 'string', default: 'leaky,supervised' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -61,12 +70,13 @@ function parseOptions(argv: string[]): { scenario: ScenarioOptions; servers: Ser
   });
   const raw = values as Record<string, string | boolean | undefined>;
   const scenario = { ...DEFAULTS };
-  for (const [key, flag] of Object.entries(FLAGS) as [keyof ScenarioOptions, string][]) {
+  for (const [key, { flag }] of Object.entries(FLAGS) as [keyof ScenarioOptions, { flag: string }][]) {
     const text = raw[flag];
     if (typeof text !== 'string') continue;
     const value = Number(text);
-    const valid = key === 'hangFraction' ? value >= 0 && value <= 1 : Number.isInteger(value) && value >= (key === 'clients' ? 2 : 0);
-    if (!valid) throw new RangeError(`--${flag} must be ${key === 'hangFraction' ? 'between 0 and 1' : 'a non-negative integer'}, got ${text}`);
+    const minimum = key === 'clients' ? 2 : 0;
+    const valid = FRACTIONS.has(key) ? value >= 0 && value <= 1 : Number.isInteger(value) && value >= minimum;
+    if (!valid) throw new RangeError(`--${flag} must be ${FRACTIONS.has(key) ? 'between 0 and 1' : `an integer >= ${minimum}`}, got ${text}`);
     scenario[key] = value;
   }
   if (scenario.outageLeadMs < scenario.pollMs) throw new RangeError('--outage-lead-ms must be at least --poll-ms, so every poller meets the outage');

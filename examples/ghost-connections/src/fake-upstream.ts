@@ -1,3 +1,4 @@
+import { isChosen } from './selection.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /**
@@ -67,7 +68,7 @@ export class FakeUpstream {
   hits(userId: string): boolean {
     const index = Number(/(\d+)$/.exec(userId)?.[1] ?? Number.NaN);
     if (!Number.isInteger(index)) return false;
-    return Math.floor((index + 1) * this.#hangFraction) > Math.floor(index * this.#hangFraction);
+    return isChosen(index, this.#hangFraction);
   }
 
   async close(): Promise<void> {

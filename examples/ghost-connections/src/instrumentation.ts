@@ -112,7 +112,7 @@ export interface ServerStats {
   upstreamInFlight: number;
   /** How long pollers asleep at a disconnect took to notice it. */
   pollerWake: LatencySummary;
-  /** From a socket's close to its handler's end (the gauge decrement); ghosts never get there. */
+  /** From the server seeing a disconnect (socket close, missed pong) to the handler's end (gauge decrement); ghosts never get there. */
   handlerEnd: LatencySummary;
   /** Warnings and errors the server logged. */
   loggedWarnings: number;
@@ -125,7 +125,7 @@ export class Instruments {
   readonly upstreamCalls = new LiveCount();
   /** Poller wake-ups after a disconnect. */
   readonly latencies: Latencies;
-  /** Socket close to handler end. */
+  /** Disconnect seen to handler end. */
   readonly handlerEnds: Latencies;
   readonly logger: CountingLogger;
 

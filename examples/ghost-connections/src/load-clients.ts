@@ -2,11 +2,22 @@ import { setMaxListeners } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { WebSocket } from 'ws';
+import { isChosen } from './selection.js';
 
 interface Client {
+  readonly userId: string;
   readonly ws: WebSocket;
   /** The TCP socket under the WebSocket, to drop the connection without a close frame. */
   readonly socket: Duplex;
+  /** Gone without a trace: sends nothing, reads nothing (so answers no ping), socket left open. */
+  vanished: boolean;
+}
+
+export interface Departures {
+  clean: number;
+  abrupt: number;
+  /** User ids of the clients that vanished (half-open connections). */
+  vanished: string[];
 }
 
 /** A realistic transcript frame: two speech-to-text segments, about a second of speech. */
@@ -24,8 +35,9 @@ function transcriptFrame(sequence: number): string {
 
 /**
  * N streaming clients in the driver's process: they connect, send audio frames (binary) and
- * transcript frames (text) on one shared timer, and leave either cleanly (close frame) or
- * abruptly (TCP destroyed, no close frame).
+ * transcript frames (text) on one shared timer, and leave cleanly (close frame), abruptly (TCP
+ * destroyed, no close frame) or, optionally, vanish (the peer goes silent and its TCP connection
+ * stays half-open, as when a phone loses coverage or a NAT drops its mapping).
  */
 export class ClientFleet {
   readonly #clients: Client[];
@@ -49,7 +61,7 @@ export class ClientFleet {
     setMaxListeners(options.concurrency + 1, deadline);
     for (let start = 0; start < userIds.length; start += options.concurrency) {
       const batch = userIds.slice(start, start + options.concurrency);
-      clients.push(...(await Promise.all(batch.map((userId) => openClient(`${url}?uid=${encodeURIComponent(userId)}`, deadline)))));
+      clients.push(...(await Promise.all(batch.map((userId) => openClient(url, userId, deadline)))));
     }
     return new ClientFleet(clients);
   }
@@ -61,8 +73,8 @@ export class ClientFleet {
     this.#timer = setInterval(() => {
       tick++;
       const transcript = tick % transcriptEvery === 0 ? transcriptFrame(tick / transcriptEvery) : undefined;
-      for (const { ws } of this.#clients) {
-        if (ws.readyState !== WebSocket.OPEN) continue;
+      for (const { ws, vanished } of this.#clients) {
+        if (vanished || ws.readyState !== WebSocket.OPEN) continue;
         ws.send(audio, { binary: true });
         if (transcript !== undefined) ws.send(transcript);
       }
@@ -74,37 +86,42 @@ export class ClientFleet {
   }
 
   /**
-   * Even-numbered clients close cleanly (code 1000), odd-numbered ones drop their TCP socket.
-   * Departures are spread evenly over `spreadMs`, as real users leave at any point of a poll
-   * interval (all at once would line them all up with the pollers' phase).
+   * Clients chosen by `vanishFraction` vanish; the others take turns closing cleanly (code 1000)
+   * and dropping their TCP socket. Departures are spread evenly over
+   * `spreadMs`, as real users leave at any point of a poll interval (all at once would line them
+   * up with the pollers' phase).
    */
-  async disconnect(spreadMs: number): Promise<{ clean: number; abrupt: number }> {
+  async disconnect(spreadMs: number, vanishFraction = 0): Promise<Departures> {
     const startedAt = performance.now();
-    let clean = 0;
-    let abrupt = 0;
-    for (const [index, { ws, socket }] of this.#clients.entries()) {
+    const departures: Departures = { clean: 0, abrupt: 0, vanished: [] };
+    for (const [index, client] of this.#clients.entries()) {
       const dueIn = startedAt + (index * spreadMs) / this.#clients.length - performance.now();
       if (dueIn >= 1) await delay(dueIn);
-      if (index % 2 === 0) {
-        ws.close(1000, 'bye');
-        clean++;
+      if (isChosen(index, vanishFraction)) {
+        client.vanished = true;
+        client.socket.pause();
+        departures.vanished.push(client.userId);
+      } else if ((departures.clean + departures.abrupt) % 2 === 0) {
+        client.ws.close(1000, 'bye');
+        departures.clean++;
       } else {
-        socket.destroy();
-        abrupt++;
+        client.socket.destroy();
+        departures.abrupt++;
       }
     }
     this.stopStreaming();
-    return { clean, abrupt };
+    return departures;
   }
 
-  /** Drops whatever is still open (a clean close the server never answered). */
+  /** Drops whatever is still open (vanished clients, a clean close the server never answered). */
   destroy(): void {
     this.stopStreaming();
     for (const { ws } of this.#clients) ws.terminate();
   }
 }
 
-function openClient(url: string, deadline: AbortSignal): Promise<Client> {
+function openClient(baseUrl: string, userId: string, deadline: AbortSignal): Promise<Client> {
+  const url = `${baseUrl}?uid=${encodeURIComponent(userId)}`;
   return new Promise((resolve, reject) => {
     if (deadline.aborted) {
       reject(new Error(`connecting ${url} timed out`));
@@ -122,7 +139,7 @@ function openClient(url: string, deadline: AbortSignal): Promise<Client> {
       deadline.removeEventListener('abort', onTimeout);
       ws.off('error', reject);
       if (socket === undefined) reject(new Error('no socket after the upgrade'));
-      else resolve({ ws, socket });
+      else resolve({ userId, ws, socket, vanished: false });
     });
     ws.once('error', reject);
   });

@@ -21,6 +21,8 @@ export interface ScenarioOptions {
   hangFraction: number;
   /** The outage starts this long before the clients leave (≥ pollMs, so every poller meets it). */
   outageLeadMs: number;
+  /** Share of clients that vanish (half-open: silent, socket left open) instead of leaving. */
+  vanishFraction: number;
   /** Supervised server: drain grace period, force timeout and heartbeat interval. */
   drainMs: number;
   forceMs: number;
@@ -32,8 +34,12 @@ export interface ServerRun {
   clients: number;
   cleanDisconnects: number;
   abruptDisconnects: number;
-  /** Users with an upload the upstream left hanging: the connections that can turn into ghosts. */
+  /** Clients that vanished: their TCP connection stays half-open. */
+  vanishedClients: number;
+  /** Users with an upload the upstream left hanging. */
   usersWithHungUpload: number;
+  /** Users whose upload hung or who vanished: the connections that only supervision can end. */
+  usersHungOrVanished: number;
   hungWebhooks: number;
   /** After the warm-up round and a full GC, before the measured round. */
   baseline: HostStats;
@@ -53,7 +59,7 @@ const STATS_POLL_MS = 50;
 
 /** Longest the driver waits after the disconnect: drain + force (or one poll), two heartbeats, slack. */
 export function settleWindowMs(options: ScenarioOptions): number {
-  return Math.max(options.drainMs + options.forceMs, options.pollMs) + 2 * options.heartbeatMs + 500;
+  return Math.max(options.drainMs + options.forceMs, options.pollMs) + 2 * options.heartbeatMs + 1000;
 }
 
 /**
@@ -94,8 +100,9 @@ export async function runScenario(kind: ServerKind, options: ScenarioOptions, lo
     await streamThroughOutage(fleet, upstream, options);
     const peak = await host.stats(false);
 
-    log(`${kind}: the clients leave over ${options.pollMs} ms, half with a close frame, half dropping their TCP socket`);
-    const { clean, abrupt } = await fleet.disconnect(options.pollMs);
+    const vanishing = options.vanishFraction > 0 ? `, ${Math.round(options.vanishFraction * 100)} % vanish (half-open)` : '';
+    log(`${kind}: the clients leave over ${options.pollMs} ms, half with a close frame, half dropping their TCP socket${vanishing}`);
+    const departures = await fleet.disconnect(options.pollMs, options.vanishFraction);
     const windowMs = settleWindowMs(options);
     log(`${kind}: all clients gone; watching the server for up to ${windowMs} ms`);
     const gaugeZeroAfterMs = await watchSettle(host, windowMs);
@@ -103,9 +110,11 @@ export async function runScenario(kind: ServerKind, options: ScenarioOptions, lo
     return {
       kind,
       clients: options.clients,
-      cleanDisconnects: clean,
-      abruptDisconnects: abrupt,
+      cleanDisconnects: departures.clean,
+      abruptDisconnects: departures.abrupt,
+      vanishedClients: departures.vanished.length,
       usersWithHungUpload: upstream.hungUploadUsers.size,
+      usersHungOrVanished: new Set([...upstream.hungUploadUsers, ...departures.vanished]).size,
       hungWebhooks: upstream.hungWebhooks,
       baseline,
       peak,

@@ -60,6 +60,8 @@ export async function startServer(options: SupervisedServerOptions): Promise<Pus
     // Registered before the watch's own listener, so wake latencies count from the close itself.
     ws.once('close', () => conn.markDisconnected());
     const watch = watchWebSocket(ws, { heartbeatMs: options.heartbeatMs, receiveTimeoutMs: options.receiveTimeoutMs });
+    // A half-open peer never closes by itself: for it, the disconnect is the missed pong.
+    watch.signal.addEventListener('abort', () => conn.markDisconnected(), { once: true });
     try {
       const { exit } = await superviseSession(
         {

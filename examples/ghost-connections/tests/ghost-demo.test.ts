@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEAP_TOLERANCE, SETTLE_SLACK_MS, WAKE_LIMIT_MS, type Verdict } from '../src/report.js';
-import type { ScenarioOptions, ServerRun } from '../src/scenario.js';
+import { settleWindowMs, type ScenarioOptions, type ServerRun } from '../src/scenario.js';
 
 const exampleDir = fileURLToPath(new URL('..', import.meta.url));
 const CLIENTS = 40;
@@ -30,28 +30,47 @@ function runNode(args: string[], timeoutMs: number): Promise<{ code: number | nu
   });
 }
 
+interface DemoRun {
+  demo: { code: number | null; stdout: string; stderr: string };
+  output: DemoOutput;
+  leaky: ServerRun;
+  supervised: ServerRun;
+}
+
+let workDir: string;
+
+beforeAll(async () => {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const build = await runNode([tsc, '-p', 'tsconfig.build.json'], 60_000);
+  expect(build.stdout + build.stderr, 'the example builds').toBe('');
+  workDir = await mkdtemp(join(tmpdir(), 'ghost-demo-'));
+}, 70_000);
+
+afterAll(async () => {
+  if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
+});
+
+async function runDemo(name: string, args: string[]): Promise<DemoRun> {
+  const jsonPath = join(workDir, `${name}.json`);
+  const demo = await runNode(['dist/demo.js', ...args, '--json', jsonPath], 100_000);
+  const output = JSON.parse(await readFile(jsonPath, 'utf8')) as DemoOutput;
+  return {
+    demo,
+    output,
+    leaky: output.runs.find((run) => run.kind === 'leaky')!,
+    supervised: output.runs.find((run) => run.kind === 'supervised')!,
+  };
+}
+
 describe(`pnpm demo:ghosts with ${CLIENTS} clients`, () => {
-  let workDir: string;
-  let demo: { code: number | null; stdout: string; stderr: string };
+  let demo: DemoRun['demo'];
   let output: DemoOutput;
   let leaky: ServerRun;
   let supervised: ServerRun;
 
   beforeAll(async () => {
-    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-    const build = await runNode([tsc, '-p', 'tsconfig.build.json'], 60_000);
-    expect(build.stdout + build.stderr, 'the example builds').toBe('');
-    workDir = await mkdtemp(join(tmpdir(), 'ghost-demo-'));
-    const jsonPath = join(workDir, 'result.json');
-    demo = await runNode(['dist/demo.js', '--clients', String(CLIENTS), '--json', jsonPath], 100_000);
-    output = JSON.parse(await readFile(jsonPath, 'utf8')) as DemoOutput;
-    leaky = output.runs.find((run) => run.kind === 'leaky')!;
-    supervised = output.runs.find((run) => run.kind === 'supervised')!;
-  }, 170_000);
-
-  afterAll(async () => {
-    if (workDir !== undefined) await rm(workDir, { recursive: true, force: true });
-  });
+    ({ demo, output, leaky, supervised } = await runDemo('default', ['--clients', String(CLIENTS)]));
+  }, 110_000);
 
   it('prints the side-by-side table and one verdict per server, and exits 0', () => {
     expect(demo.stderr).toBe('');
@@ -83,6 +102,7 @@ describe(`pnpm demo:ghosts with ${CLIENTS} clients`, () => {
 
   it('leaky: every connection whose upload hung stays a ghost, holding heap, handles and series', () => {
     const ghosts = leaky.final.gauge;
+    expect(leaky.vanishedClients).toBe(0);
     expect(ghosts).toBe(leaky.usersWithHungUpload);
     expect(leaky.gaugeZeroAfterMs).toBeNull();
     expect(leaky.final.openHandlers).toBe(ghosts);
@@ -116,5 +136,40 @@ describe(`pnpm demo:ghosts with ${CLIENTS} clients`, () => {
     // Static labels: the series count does not depend on how many users came by.
     expect(supervised.metricsSeries).toBeLessThan(leaky.metricsSeries);
     expect(supervised.metricsSeries).toBeLessThan(CLIENTS);
+  });
+});
+
+describe('pnpm demo:ghosts with clients that vanish (half-open sockets, no outage)', () => {
+  const clients = 20;
+  let run: DemoRun;
+
+  beforeAll(async () => {
+    run = await runDemo('vanish', ['--clients', String(clients), '--vanish-fraction', '0.5', '--hang-fraction', '0', '--stream-ms', '2000', '--outage-lead-ms', '1000']);
+  }, 110_000);
+
+  it('leaky: without a heartbeat, vanished clients stay connected forever', () => {
+    const { leaky } = run;
+    expect(run.demo.code).toBe(0);
+    expect(leaky.usersWithHungUpload).toBe(0);
+    expect(leaky.vanishedClients).toBe(clients / 2);
+    expect(leaky.cleanDisconnects + leaky.abruptDisconnects).toBe(clients / 2);
+    expect(leaky.final.gauge).toBe(clients / 2);
+    expect(leaky.final.liveSockets).toBe(clients / 2);
+    expect(leaky.final.openHandlers).toBe(clients / 2);
+    expect(leaky.gaugeZeroAfterMs).toBeNull();
+  });
+
+  it('supervised: the missed pong ends them within two heartbeats', () => {
+    const { supervised, output } = run;
+    expect(supervised.vanishedClients).toBe(clients / 2);
+    expect(supervised.final.gauge).toBe(0);
+    expect(supervised.final.liveSockets).toBe(0);
+    expect(supervised.final.openHandlers).toBe(0);
+    expect(supervised.gaugeZeroAfterMs).not.toBeNull();
+    expect(supervised.gaugeZeroAfterMs!).toBeLessThanOrEqual(settleWindowMs(output.options));
+    // Nothing hung: once the disconnect is seen, sessions end without waiting for the drain.
+    expect(supervised.final.handlerEnd.count).toBe(clients);
+    expect(supervised.final.handlerEnd.maxMs!).toBeLessThan(output.options.drainMs);
+    expect(output.verdicts.every((verdict) => verdict.asExpected)).toBe(true);
   });
 });
