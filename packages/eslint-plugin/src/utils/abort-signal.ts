@@ -81,6 +81,27 @@ function declaredLater(variable: Variable, identifier: TSESTree.Identifier, at: 
 }
 
 /**
+ * The class whose instance `this` is at `node`: the method (or field initialiser) around it,
+ * seen through arrow functions, which keep `this`. Static members have no instance.
+ */
+export function instanceClassAt(node: TSESTree.Node): TSESTree.ClassBody | undefined {
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
+    if (parent.type === AST_NODE_TYPES.FunctionExpression || parent.type === AST_NODE_TYPES.FunctionDeclaration) {
+      const method = parent.parent;
+      const isInstanceMethod =
+        method?.type === AST_NODE_TYPES.MethodDefinition && method.value === parent && !method.static;
+      return isInstanceMethod && method.parent.type === AST_NODE_TYPES.ClassBody ? method.parent : undefined;
+    }
+    if (parent.type === AST_NODE_TYPES.PropertyDefinition && parent.value === child) {
+      return parent.static ? undefined : parent.parent;
+    }
+    if (parent.type === AST_NODE_TYPES.StaticBlock) return undefined;
+  }
+  return undefined;
+}
+
+/**
  * Finds the AbortSignals a fix could pass to `sleepUntilShutdown`. A candidate is a parameter,
  * variable, or (inside an instance method, seen through arrow functions) an instance field or
  * constructor parameter property used as `this.x`, that is
@@ -220,27 +241,6 @@ export function createAbortSignalFinder(context: RuleContext): AbortSignalFinder
     const result = classifyUncached(variable);
     classifications.set(variable, result);
     return result;
-  }
-
-  /**
-   * The class whose instance `this` is at `node`: the method (or field initialiser) around it,
-   * seen through arrow functions, which keep `this`. Static members have no instance.
-   */
-  function instanceClassAt(node: TSESTree.Node): TSESTree.ClassBody | undefined {
-    for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
-      if (parent.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
-      if (parent.type === AST_NODE_TYPES.FunctionExpression || parent.type === AST_NODE_TYPES.FunctionDeclaration) {
-        const method = parent.parent;
-        const isInstanceMethod =
-          method?.type === AST_NODE_TYPES.MethodDefinition && method.value === parent && !method.static;
-        return isInstanceMethod && method.parent.type === AST_NODE_TYPES.ClassBody ? method.parent : undefined;
-      }
-      if (parent.type === AST_NODE_TYPES.PropertyDefinition && parent.value === child) {
-        return parent.static ? undefined : parent.parent;
-      }
-      if (parent.type === AST_NODE_TYPES.StaticBlock) return undefined;
-    }
-    return undefined;
   }
 
   /** Instance fields and constructor parameter properties of a class, as bindings. */

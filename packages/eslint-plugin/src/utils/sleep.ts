@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import { getTypeServices } from './abort-signal.js';
+import { getTypeServices, instanceClassAt } from './abort-signal.js';
 import {
   isEffectivelyConst,
   isGlobalReference,
@@ -218,6 +218,11 @@ function soleExpression(fn: FunctionNode): TSESTree.Expression | undefined {
   return inner.type === AST_NODE_TYPES.AwaitExpression ? inner.argument : (inner as TSESTree.Expression);
 }
 
+/** `a.b` → `b`, `a['b']` → `b`, `a.#b` → `#b`. */
+function memberName(member: TSESTree.MemberExpression): string | undefined {
+  return member.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${member.property.name}` : staticPropertyName(member);
+}
+
 /** The dotted source path of a callee made of identifiers only: `utils.pause`. */
 function calleePath(node: TSESTree.Node): string | undefined {
   const callee = skipTypeWrappers(node);
@@ -225,7 +230,7 @@ function calleePath(node: TSESTree.Node): string | undefined {
   if (callee.type === AST_NODE_TYPES.ThisExpression) return 'this';
   if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
   const object = calleePath(callee.object);
-  const property = staticPropertyName(callee);
+  const property = memberName(callee);
   return object !== undefined && property !== undefined ? `${object}.${property}` : undefined;
 }
 
@@ -413,9 +418,37 @@ export function createSleepRecognizer(
     return wrapper;
   }
 
-  /** The function (or promisified timer) a callee identifier is bound to in this file. */
+  /** `this.sleep` in an instance method: the class's own method or function-valued field. */
+  function thisMethod(callee: TSESTree.MemberExpression): FunctionNode | undefined {
+    const name = memberName(callee);
+    const classBody = instanceClassAt(callee);
+    if (name === undefined || !classBody) return undefined;
+    const members = classBody.body.filter(
+      (m): m is TSESTree.MethodDefinition | TSESTree.PropertyDefinition =>
+        (m.type === AST_NODE_TYPES.MethodDefinition || m.type === AST_NODE_TYPES.PropertyDefinition) &&
+        !m.static &&
+        !m.computed &&
+        (m.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${m.key.name}` : m.key.type === AST_NODE_TYPES.Identifier ? m.key.name : undefined) === name,
+    );
+    // Overload signatures have no body; a getter/setter pair or duplicates are not a plain method.
+    const implementations = members.filter((m) =>
+      m.type === AST_NODE_TYPES.MethodDefinition ? m.kind === 'method' && m.value.type === AST_NODE_TYPES.FunctionExpression : true,
+    );
+    const [only] = implementations;
+    if (!only || implementations.length > 1 || members.some((m) => m.type === AST_NODE_TYPES.MethodDefinition && m.kind !== 'method')) {
+      return undefined;
+    }
+    const value = only.value && skipTypeWrappers(only.value);
+    return isFunctionNode(value) ? value : undefined;
+  }
+
+  /** The function (or promisified timer) a callee is bound to in this file. */
   function wrapperForCallee(callee: TSESTree.Node, depth: number): Wrapper | undefined {
     const node = skipTypeWrappers(callee);
+    if (node.type === AST_NODE_TYPES.MemberExpression && node.object.type === AST_NODE_TYPES.ThisExpression) {
+      const method = thisMethod(node);
+      return method && wrapperOf(method, depth);
+    }
     if (node.type !== AST_NODE_TYPES.Identifier) return undefined;
     const variable = resolveVariable(sourceCode, node);
     if (!variable || !isEffectivelyConst(variable)) return undefined;

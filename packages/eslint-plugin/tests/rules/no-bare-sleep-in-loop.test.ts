@@ -404,6 +404,19 @@ const signalsCases: InvalidTestCase<MessageIds, Options>[] = [
   },
 ];
 
+/** Methods and function-valued fields of the class, called as `this.x(...)`. */
+const classWrappers: InvalidTestCase<MessageIds, Options>[] = [
+  {
+    code: `class Poller {\n  constructor(signal) { this.signal = signal; }\n  sleep(ms) {\n    return new Promise((r) => setTimeout(r, ms));\n  }\n  async run(signal) {\n    while (true) {\n      await this.sleep(1000);\n    }\n  }\n}`,
+    output: `${IMPORT}class Poller {\n  constructor(signal) { this.signal = signal; }\n  sleep(ms) {\n    return new Promise((r) => setTimeout(r, ms));\n  }\n  async run(signal) {\n    while (true) {\n      if (await sleepUntilShutdown(signal, 1000)) break;\n    }\n  }\n}`,
+    errors: [{ messageId: 'bareSleep', data: { sleep: 'this.sleep' } }],
+  },
+  {
+    code: `import { setTimeout } from 'node:timers/promises';\nclass Poller {\n  #pause = async (ms: number) => { await setTimeout(ms); };\n  async run() {\n    for (;;) await this.#pause(500);\n  }\n}`,
+    errors: [{ messageId: 'bareSleepNoSignal', data: { sleep: 'this.#pause' } }],
+  },
+];
+
 /** How the import of `sleepUntilShutdown` is added, extended or reused. */
 const imports: InvalidTestCase<MessageIds, Options>[] = [
   {
@@ -535,6 +548,11 @@ const valid: (ValidTestCase<Options> | string)[] = [
   `async function f() {\n  while (true) await new Promise((r, reject) => setTimeout(reject, 1000));\n}`,
   `import { setInterval } from 'node:timers/promises';\nasync function f() {\n  while (true) await setInterval(1000);\n}`,
   `import { setInterval } from 'node:timers/promises';\nasync function f(signal) {\n  for await (const tick of setInterval(1000, undefined, { signal })) {}\n  for (const x of setInterval(1000)) {}\n  for await (const x of setInterval()) {}\n}`,
+  // `this.sleep` that is not the class's plain sleeping method.
+  `class A {\n  static sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }\n  async run() { while (true) await this.sleep(1000); }\n}`,
+  `class A {\n  get sleep() { return (ms) => new Promise((r) => setTimeout(r, ms)); }\n  async run() { while (true) await this.sleep(1000); }\n}`,
+  `class A {\n  sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }\n  run() { return async function () { while (true) await this.sleep(1000); }; }\n}`,
+  `class A {\n  sleep(ms) { return this.timer.wait(ms); }\n  async run() { while (true) await this.sleep(1000); }\n}`,
   // Racing a sleep against something else is not a bare sleep.
   `const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\nasync function f() {\n  while (true) await Promise.race([sleep(1000), stopped]);\n}`,
   // Unknown names are not guessed.
@@ -619,13 +637,14 @@ describe('no-bare-sleep-in-loop', () => {
   untypedRuleTester.run('loops', rule, { valid: [], invalid: loops });
   untypedRuleTester.run('positions', rule, { valid: [], invalid: positions });
   untypedRuleTester.run('signals', rule, { valid: [], invalid: signalsCases });
+  untypedRuleTester.run('class wrappers', rule, { valid: [], invalid: classWrappers });
   untypedRuleTester.run('imports', rule, { valid: [], invalid: imports });
   untypedRuleTester.run('additionalSleepFunctions', rule, { valid: [], invalid: configured });
   untypedRuleTester.run('not reported', rule, { valid, invalid: [] });
   // Type information only adds precision: every untyped case behaves the same with it.
   typedRuleTester.run('untyped cases, typed', rule, {
     valid: [],
-    invalid: [...invalid, ...loops, ...positions, ...signalsCases, ...imports, ...configured],
+    invalid: [...invalid, ...loops, ...positions, ...signalsCases, ...classWrappers, ...imports, ...configured],
   });
 });
 
