@@ -9,8 +9,8 @@
  *   (b) ghostguard `recommended` (no type information),
  *   (c) ghostguard `recommended-type-checked` with type information,
  *   (d) typescript-eslint `no-floating-promises` with type information,
- * each the median of N runs (default 3) in a fresh child process, interleaved so that machine
- * noise spreads evenly; then one more run of (b), (c) and (d) with TIMING=1 for per-rule times.
+ * each the median of N runs (default 3) in a fresh child process, after one untimed warm-up run,
+ * interleaved so that machine noise spreads evenly; then one more run of (b), (c) and (d) with TIMING=1 for per-rule times.
  * Targets: (b)/(a) ≤ 1.05 and (c)/(d) ≤ 1.00. `--check` exits 1 when one is missed.
  *
  * The typed runs use a generated tsconfig listing exactly the linted files (`--tsconfig` to use
@@ -243,6 +243,8 @@ async function main() {
     const times = { a: [], b: [], c: [], d: [] };
     /** @type {Partial<Record<Variant, ReturnType<typeof summaryLine>>>} */
     const summaries = {};
+    // One untimed run first, so that the first timed one does not pay for a cold file cache.
+    await runNode(childArgs('a'));
     for (let run = 0; run < options.runs; run++) {
       for (const variant of /** @type {Variant[]} */ (['a', 'b', 'c', 'd'])) {
         const { ms, stdout } = await runNode(childArgs(variant));

@@ -115,7 +115,7 @@ describe.each(ruleNames)('rule %s', (ruleName) => {
     const eslint = eslintWith([
       { plugins: { ghostguard }, rules: { [`ghostguard/${ruleName}`]: ['error', { notARealOption: true }] } },
     ]);
-    await expect(eslint.lintText('export {};\n', { filePath: 'x.ts' })).rejects.toThrow(/notARealOption|additional/u);
+    await expect(eslint.lintText('export {};\n', { filePath: 'x.ts' })).rejects.toThrow(/Unexpected property "notARealOption"/u);
   });
 });
 
