@@ -80,7 +80,8 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const sourceCode = context.sourceCode;
     const promises = createPromiseRecognizer(context);
-    const services = ESLintUtils.getParserServices(context, true);
+    // getParserServices throws when another parser (espree, for plain .js) produced the AST.
+    const services = context.sourceCode.parserServices?.program ? ESLintUtils.getParserServices(context, true) : undefined;
     const taskHelpers = new Set(options.taskHelpers ?? [TASK_HELPER]);
     const requireTracking = options.requireTracking === true;
 
@@ -189,7 +190,7 @@ export default createRule<Options, MessageIds>({
       const def = variable?.defs[0];
       if (!variable || !def) return undefined;
       if (variable.defs.length > 1) return false;
-      if (services.program) return services.getTypeAtLocation(def.name).getSymbol()?.getName() === 'Set';
+      if (services?.program) return services.getTypeAtLocation(def.name).getSymbol()?.getName() === 'Set';
       const annotation = def.name.type === AST_NODE_TYPES.Identifier ? def.name.typeAnnotation?.typeAnnotation : undefined;
       if (annotation) return isSetAnnotation(annotation);
       if (def.type === DefinitionType.Parameter || def.type === DefinitionType.ImportBinding) return true;

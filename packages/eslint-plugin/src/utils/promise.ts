@@ -236,8 +236,9 @@ export interface PromiseRecognizer {
 
 export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecognizer {
   const sourceCode = context.sourceCode;
-  const services = ESLintUtils.getParserServices(context, true);
-  const types: TypeQuestions | undefined = services.program
+  // getParserServices throws when another parser (espree, for plain .js) produced the AST.
+  const services = context.sourceCode.parserServices?.program ? ESLintUtils.getParserServices(context, true) : undefined;
+  const types: TypeQuestions | undefined = services?.program
     ? {
         checker: services.program.getTypeChecker(),
         typeOf: (node) => services.getTypeAtLocation(node),
