@@ -248,6 +248,8 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
   const nodeMap = services?.esTreeNodeToTSNodeMap;
   const customPatterns = options.additionalHandlers ?? [];
   const cache = new Map<FunctionNode, WsHandler | null>();
+  const inProgress = new Set<FunctionNode>();
+  let leanedOnUnfinished = false;
 
   /** Reads of the `const`/`let`/function binding that `declaration` introduces. */
   function readReferences(declaration: TSESTree.Node): TSESTree.Identifier[] {
@@ -561,13 +563,21 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
   }
 
   function classify(fn: FunctionNode): WsHandler | null {
-    let result = cache.get(fn);
-    if (result === undefined) {
-      // Provisional answer so that forwarding cycles (a calls b calls a) terminate.
-      cache.set(fn, null);
-      result = classifyUncached(fn);
-      cache.set(fn, result);
+    const cached = cache.get(fn);
+    if (cached !== undefined) return cached;
+    // Forwarding cycles (a calls b calls a): answer "not yet known" instead of recursing forever.
+    if (inProgress.has(fn)) {
+      leanedOnUnfinished = true;
+      return null;
     }
+    inProgress.add(fn);
+    const outerLeaned = leanedOnUnfinished;
+    leanedOnUnfinished = false;
+    const result = classifyUncached(fn);
+    inProgress.delete(fn);
+    // A found handler is final; a "no" that relied on an unfinished answer may change later.
+    if (result || !leanedOnUnfinished) cache.set(fn, result);
+    leanedOnUnfinished ||= outerLeaned;
     return result;
   }
 

@@ -491,6 +491,18 @@ class Hub {
       { messageId: 'combinatorInHandler', data: { method: 'any', usage: 'returned', handler: "`'connection'` listener" }, line: 16, suggestions: [] },
     ],
   },
+  // Mutual forwarders: the first lookup meets an unfinished answer, which must not be cached as "no handler".
+  {
+    code: `
+function a(ws) { return b(ws, () => Promise.all([x()])); }
+function b(ws) { return a(ws, () => Promise.race([y()])); }
+wss.on('connection', a);
+`,
+    errors: [
+      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: "`'connection'` listener" }, line: 2, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'returned', handler: "`'connection'` listener" }, line: 3, suggestions: [] },
+    ],
+  },
   // Deno's native upgrade: `socket.on<event> = fn` and `socket.addEventListener(event, fn)`.
   {
     code: `
