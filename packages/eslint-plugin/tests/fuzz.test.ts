@@ -167,18 +167,23 @@ function block(g: Generator, depth: number, inLoop: boolean): string {
   return Array.from({ length: count }, () => statement(g, depth, inLoop)).join(`${semi} `);
 }
 
-function handler(g: Generator, flavour: Flavour, body: string): string {
+function handler(g: Generator, flavour: Flavour, body: string, index: number): string {
   const params = flavour === 'ts' ? '(ws: WebSocket, req: any)' : '(ws, req)';
+  const signalParam = flavour === 'ts' ? 'signal: AbortSignal' : 'signal';
+  // A poller with exactly one signal in scope and a sleep directly in the loop: the autofix's shape.
+  const sleepStatement = g.pick(SLEEPS.slice(0, 8));
   return g.pick([
+    `${flavour === 'cjs' ? '' : 'export '}async function pollLoop${index}(${signalParam}) { while (!signal.aborted) { ${sleepStatement}; ${body} } }`,
+    `async function drainLoop${index}(${signalParam}, items) { for (const item of items) { ${body}; ${sleepStatement} } }`,
     `wss.on('connection', async ${params} => { ${body} })`,
     `io.on('connect', async (socket) => { ${body} })`,
-    `server.once('connection', onConnection); async function onConnection${params} { ${body} }`,
+    `server.once('connection', onConnection${index}); async function onConnection${index}${params} { ${body} }`,
     `fastify.get('/ws', { websocket: true }, async ${params} => { ${body} })`,
     `app.ws('/*', { open: async (ws) => { ${body} }, message() {} })`,
     `Bun.serve({ websocket: { async open(ws) { ${body} }, message() {} } })`,
     `app.get('/ws', upgradeWebSocket(() => ({ onOpen: async () => { ${body} } })))`,
-    `async function poll(signal) { ${body} }`,
-    `class Gateway { async handleConnection(client) { ${body} } }`,
+    `async function poll${index}(signal) { ${body} }`,
+    `class Gateway${index} { async handleConnection(client) { ${body} } }`,
   ]);
 }
 
@@ -191,7 +196,7 @@ function handlerProgram(g: Generator): { text: string; file: string } {
   for (const header of HEADERS[flavour]) if (g.chance(0.35)) lines.push(`${header}${semi}`);
   for (const declaration of DECLARATIONS) if (g.chance(0.4)) lines.push(`${declaration}${semi}`);
   const handlers = 1 + Math.floor(g.chance(0.5) ? 1 : 0);
-  for (let i = 0; i < handlers; i++) lines.push(handler(g, flavour, block(g, 0, false)));
+  for (let i = 0; i < handlers; i++) lines.push(handler(g, flavour, block(g, 0, false), i));
   if (flavour === 'cjs' && g.chance(0.5)) lines.push(`module.exports = {}${semi}`);
   const file = flavour === 'ts' ? 'handler.ts' : flavour === 'esm' ? g.pick(['handler.mjs', 'handler.js']) : 'handler.cjs';
   return { text: `${lines.join('\n')}\n`, file };
