@@ -447,12 +447,12 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     return undefined;
   }
 
-  /** Return statements that belong to `fn` itself, not to functions nested in it. */
-  function ownReturnArguments(fn: FunctionNode): TSESTree.Expression[] {
-    const found: TSESTree.Expression[] = [];
+  /** What the return statements of `fn` itself (not of nested functions) return; `null` for a bare `return`. */
+  function ownReturnArguments(fn: FunctionNode): (TSESTree.Expression | null)[] {
+    const found: (TSESTree.Expression | null)[] = [];
     const visit = (node: TSESTree.Node): void => {
       if (node.type === AST_NODE_TYPES.ReturnStatement) {
-        if (node.argument) found.push(node.argument);
+        found.push(node.argument);
         return;
       }
       if (isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody) return;
@@ -482,11 +482,22 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     if (!result && fn.body) {
       result =
         fn.body.type === AST_NODE_TYPES.BlockStatement
-          ? ownReturnArguments(fn).some((argument) => isPromiseSyntacticallyAt(argument, depth + 1))
+          ? alwaysReturnsPromise(fn, fn.body, depth)
           : isPromiseSyntacticallyAt(fn.body, depth + 1);
     }
     returnsPromiseCache.set(fn, result);
     return result;
+  }
+
+  /**
+   * Inferred from the body, a function returns a promise only when every path does: each
+   * `return` yields one and the body cannot fall off its end. Dual APIs such as
+   * `function f(cb) { if (!cb) return new Promise(…); … }` return nothing when given a callback.
+   */
+  function alwaysReturnsPromise(fn: FunctionNode, body: TSESTree.BlockStatement, depth: number): boolean {
+    if (!alwaysExits(body)) return false;
+    const returned = ownReturnArguments(fn);
+    return returned.length > 0 && returned.every((argument) => argument !== null && isPromiseSyntacticallyAt(argument, depth + 1));
   }
 
   function hasJsDocPromiseReturn(fn: FunctionNode): boolean {
@@ -543,6 +554,26 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     resolveFunction: (callee) => functionOf(callee, 0),
     isWellKnownPromiseApi,
   };
+}
+
+/** Whether control never reaches the end of `statement` (approximate: returns and throws in tail position). */
+function alwaysExits(statement: TSESTree.Statement): boolean {
+  switch (statement.type) {
+    case AST_NODE_TYPES.ReturnStatement:
+    case AST_NODE_TYPES.ThrowStatement:
+      return true;
+    case AST_NODE_TYPES.BlockStatement: {
+      const last = statement.body[statement.body.length - 1];
+      return last !== undefined && alwaysExits(last);
+    }
+    case AST_NODE_TYPES.IfStatement:
+      return statement.alternate !== null && alwaysExits(statement.consequent) && alwaysExits(statement.alternate);
+    case AST_NODE_TYPES.TryStatement:
+      if (statement.finalizer && alwaysExits(statement.finalizer)) return true;
+      return alwaysExits(statement.block) && (statement.handler === null || alwaysExits(statement.handler.body));
+    default:
+      return false;
+  }
 }
 
 function isNode(value: unknown): value is TSESTree.Node {

@@ -41,6 +41,12 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
     { code: "import { load } from './api.js';\nload();" },
     { code: 'function load() { return 1; }\nload();' },
     { code: 'function load() { if (x) return; log(); }\nload();' },
+    // Inferred from the body, only functions whose every path returns a promise count.
+    { code: "function load() { if (cached) return cached; return fetch('/x'); }\nload();" },
+    { code: "function load() { if (ready) return fetch('/x'); }\nload();" },
+    { code: "function load() { if (ready) return fetch('/x'); return; }\nload();" },
+    { code: "function isexe(path: string, cb?: () => void) {\n  if (!cb) return new Promise((resolve) => isexe(path, resolve));\n  check(path, cb);\n}\nisexe('x', () => {});" },
+    { code: "function load() { try { return fetch('/x'); } catch { log(); } }\nload();" },
     { code: 'const fetch = (url: string) => url;\nfetch("/x");' },
     { code: 'function f(fetch: (u: string) => void) { fetch("/x"); }' },
     { code: 'class Promise {}\nnew Promise();' },
@@ -137,9 +143,13 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
       errors: [{ messageId: 'detached', line: 4, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: "import { source } from './source.js';\nimport { createNamedTask } from '@ghostguard/runtime';\n/** @returns {Promise<void>} */\nfunction load() { return source(); }\ncreateNamedTask('load', () => load());" }] }],
     },
     {
-      // A function that returns another promise-returning call returns a promise too.
-      code: "function load() { if (cached) return cached; return fetch('/x').then((r) => r.json()); }\nload();",
-      errors: [{ messageId: 'detached', line: 2, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}function load() { if (cached) return cached; return fetch('/x').then((r) => r.json()); }\ncreateNamedTask('load', () => load());` }] }],
+      // A function whose every path returns a promise returns a promise too.
+      code: "function load(id: string) {\n  if (!id) throw new Error('id');\n  try {\n    return fetch(id).then((r) => r.json());\n  } catch (error) {\n    return Promise.reject(error);\n  }\n}\nload('a');",
+      errors: [{ messageId: 'detached', line: 9, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}function load(id: string) {\n  if (!id) throw new Error('id');\n  try {\n    return fetch(id).then((r) => r.json());\n  } catch (error) {\n    return Promise.reject(error);\n  }\n}\ncreateNamedTask('load', () => load('a'));` }] }],
+    },
+    {
+      code: "function pick(fast: boolean) {\n  if (fast) return fetch('/a');\n  else return fetch('/b');\n}\npick(true);",
+      errors: [{ messageId: 'detached', line: 5, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'pick' }, output: `${IMPORT}function pick(fast: boolean) {\n  if (fast) return fetch('/a');\n  else return fetch('/b');\n}\ncreateNamedTask('pick', () => pick(true));` }] }],
     },
     {
       code: 'function ping() { return pong(); }\nfunction pong() { return ping(); }\nasync function start() {}\nconst begin = start;\nbegin();',
