@@ -54,6 +54,12 @@ class FakeSocketIo extends EventEmitter implements WatchableSocketIo {
 }
 
 const WATCHED_EVENTS = ['close', 'error', 'pong', 'message'] as const;
+
+/**
+ * A watchdog whose deadline passed gives its verdict from a setImmediate, after pending I/O was
+ * read. Fake timers run an immediate queued during a tick 1 ms later, so verdicts land 1 ms late.
+ */
+const VERDICT_MS = 1;
 const listenerTotal = (emitter: EventEmitter, events: readonly string[] = WATCHED_EVENTS): number =>
   events.reduce((sum, event) => sum + emitter.listenerCount(event), 0);
 
@@ -65,7 +71,9 @@ function reasonOf(signal: AbortSignal): DisconnectError {
 }
 
 beforeEach(() => {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance', 'Date'] });
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'performance', 'Date'],
+  });
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -115,12 +123,26 @@ describe('watchWebSocket heartbeat', () => {
     ws.answersPings = false;
     vi.advanceTimersByTime(50); // ping #3 at 300 ms goes unanswered
     expect(watch.signal.aborted).toBe(false);
-    vi.advanceTimersByTime(99);
-    expect(watch.signal.aborted).toBe(false);
-    vi.advanceTimersByTime(1);
+    vi.advanceTimersByTime(100);
+    expect(watch.signal.aborted).toBe(false); // deadline passed; the verdict waits for pending I/O
+    vi.advanceTimersByTime(VERDICT_MS);
     expect(reasonOf(watch.signal).code).toBe('heartbeat_timeout');
     expect(ws.terminations).toBe(1);
     expect(vi.getTimerCount()).toBe(0);
+    watch.dispose();
+  });
+
+  it('does not blame the peer for event-loop lag: a pong read just after the deadline keeps the socket', () => {
+    const ws = new FakeWebSocket();
+    ws.answersPings = false;
+    const watch = watchWebSocket(ws, { heartbeatMs: 100, receiveTimeoutMs: Infinity });
+    vi.advanceTimersByTime(200); // ping at 100, deadline at 200: the verdict is pending
+    ws.emit('pong', Buffer.alloc(0)); // read in the same loop turn, before the verdict
+    vi.advanceTimersByTime(VERDICT_MS);
+    expect(watch.signal.aborted).toBe(false);
+    expect(ws.pings).toBe(2); // the heartbeat goes on at once
+    vi.advanceTimersByTime(100 + VERDICT_MS);
+    expect(reasonOf(watch.signal).code).toBe('heartbeat_timeout');
     watch.dispose();
   });
 
@@ -130,7 +152,7 @@ describe('watchWebSocket heartbeat', () => {
     const watch = watchWebSocket(ws, { heartbeatMs: 10, receiveTimeoutMs: Infinity });
     let terminationsSeenByListener = -1;
     watch.signal.addEventListener('abort', () => (terminationsSeenByListener = ws.terminations));
-    vi.advanceTimersByTime(20);
+    vi.advanceTimersByTime(20 + VERDICT_MS);
     expect(terminationsSeenByListener).toBe(1);
     watch.dispose();
   });
@@ -152,7 +174,7 @@ describe('watchWebSocket heartbeat', () => {
     const ws = new FakeWebSocket();
     const watch = watchWebSocket(ws, { heartbeatMs: 100, receiveTimeoutMs: Infinity });
     ws.readyState = 2; // close() was called, the peer never answers the close frame
-    vi.advanceTimersByTime(200);
+    vi.advanceTimersByTime(200 + VERDICT_MS);
     expect(reasonOf(watch.signal).code).toBe('heartbeat_timeout');
     expect(ws.terminations).toBe(1);
     watch.dispose();
@@ -193,9 +215,9 @@ describe('watchWebSocket receive timeout', () => {
       ws.emit('message', Buffer.from('hi'), false);
     }
     expect(watch.signal.aborted).toBe(false);
-    vi.advanceTimersByTime(999);
+    vi.advanceTimersByTime(1000);
     expect(watch.signal.aborted).toBe(false);
-    vi.advanceTimersByTime(1);
+    vi.advanceTimersByTime(VERDICT_MS);
     const reason = reasonOf(watch.signal);
     expect(reason.code).toBe('receive_timeout');
     expect(reason).toBeInstanceOf(Error);
@@ -203,10 +225,24 @@ describe('watchWebSocket receive timeout', () => {
     watch.dispose();
   });
 
+  it('does not blame the peer for event-loop lag: a message read just after the deadline keeps the socket', () => {
+    const ws = new FakeWebSocket();
+    const watch = watchWebSocket(ws, { heartbeatMs: Infinity, receiveTimeoutMs: 1000 });
+    vi.advanceTimersByTime(1000);
+    ws.emit('message', Buffer.from('late'), false);
+    vi.advanceTimersByTime(VERDICT_MS);
+    expect(watch.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(999);
+    expect(watch.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1 + VERDICT_MS);
+    expect(reasonOf(watch.signal).code).toBe('receive_timeout');
+    watch.dispose();
+  });
+
   it('does not count pongs as messages', () => {
     const ws = new FakeWebSocket();
     const watch = watchWebSocket(ws, { heartbeatMs: 100, receiveTimeoutMs: 1000 });
-    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(1000 + VERDICT_MS);
     expect(ws.pings).toBeGreaterThanOrEqual(9); // every one answered, yet no message came
     expect(reasonOf(watch.signal).code).toBe('receive_timeout');
     watch.dispose();
@@ -221,7 +257,7 @@ describe('watchWebSocket receive timeout', () => {
     expect(ws.pings).toBe(1);
     vi.advanceTimersByTime(300_000 - 30_000 - 1);
     expect(watch.signal.aborted).toBe(false);
-    vi.advanceTimersByTime(1);
+    vi.advanceTimersByTime(1 + VERDICT_MS);
     expect(reasonOf(watch.signal).code).toBe('receive_timeout');
     watch.dispose();
   });
@@ -299,7 +335,7 @@ describe('watchWebSocket dispose', () => {
     const ws = new FakeWebSocket();
     ws.answersPings = false;
     const watch = watchWebSocket(ws, { heartbeatMs: 100 });
-    vi.advanceTimersByTime(200);
+    vi.advanceTimersByTime(200 + VERDICT_MS);
     expect(watch.signal.aborted).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
     watch.dispose();
@@ -368,7 +404,7 @@ describe('watchSocketIo', () => {
       socket.receive();
     }
     expect(watch.signal.aborted).toBe(false);
-    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(1000 + VERDICT_MS);
     expect(reasonOf(watch.signal).code).toBe('receive_timeout');
     expect(socket.disconnects).toBe(1);
     expect(connectedSeenByListener).toBe(false);

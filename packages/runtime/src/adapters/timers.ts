@@ -11,6 +11,32 @@ import { MAX_TIMER_DELAY_MS } from '../timer.js';
  */
 
 /**
+ * Defers a verdict to the check phase (`setImmediate`) that follows the event loop's poll
+ * phase. A watchdog that finds its deadline passed asks this first: if the process was too
+ * busy to run its timers on time, the pong or message that did arrive meanwhile is read
+ * before the verdict, so a peer is never blamed for our own event-loop lag.
+ */
+export class AfterPendingIo {
+  #immediate: ReturnType<typeof setImmediate> | undefined;
+
+  run(verdict: () => void): void {
+    this.cancel();
+    this.#immediate = setImmediate(() => {
+      this.#immediate = undefined;
+      verdict();
+    });
+    // Left ref'd on purpose: an unref'd immediate does not stop the poll phase from blocking,
+    // so it could wait for unrelated I/O. It holds the loop for one turn at most.
+  }
+
+  cancel(): void {
+    if (this.#immediate === undefined) return;
+    clearImmediate(this.#immediate);
+    this.#immediate = undefined;
+  }
+}
+
+/**
  * A one-shot, unref'd timer that honours delays beyond 2³¹−1 ms and arms nothing
  * for `Infinity`. `cancel()` is idempotent and safe after the timer fired.
  */
@@ -52,6 +78,7 @@ export class LongTimer {
  */
 export class IdleWatchdog {
   readonly #timer = new LongTimer();
+  readonly #verdict = new AfterPendingIo();
   readonly #idleMs: number;
   readonly #onIdle: () => void;
   #lastTouch = 0;
@@ -72,12 +99,19 @@ export class IdleWatchdog {
 
   cancel(): void {
     this.#timer.cancel();
+    this.#verdict.cancel();
   }
 
   readonly #check = (): void => {
+    if (!this.#rearmIfTouched()) this.#verdict.run(() => this.#rearmIfTouched() || this.#onIdle());
+  };
+
+  /** Re-arms for the time left since the last touch; false when the socket has been idle long enough. */
+  #rearmIfTouched(): boolean {
     const remaining = this.#lastTouch + this.#idleMs - performance.now();
     // Sub-millisecond remainders are timer-resolution noise, not activity.
-    if (remaining >= 1) this.#timer.start(remaining, this.#check);
-    else this.#onIdle();
-  };
+    if (remaining < 1) return false;
+    this.#timer.start(remaining, this.#check);
+    return true;
+  }
 }

@@ -1,6 +1,6 @@
 import { DisconnectError } from './disconnect-error.js';
 import { assertOptionalPositiveTime, assertOptions, hasMethods } from '../validate.js';
-import { IdleWatchdog, LongTimer } from './timers.js';
+import { AfterPendingIo, IdleWatchdog, LongTimer } from './timers.js';
 
 /**
  * The part of a `ws` WebSocket the watcher uses. `ws` sockets (including the ones
@@ -66,6 +66,7 @@ export function watchWebSocket(ws: WatchableWebSocket, options: WatchWebSocketOp
 
   const controller = new AbortController();
   const heartbeat = new LongTimer();
+  const heartbeatVerdict = new AfterPendingIo();
   const receive = new IdleWatchdog(receiveTimeoutMs, () =>
     lose(new DisconnectError('receive_timeout', `no message received for ${receiveTimeoutMs} ms`)),
   );
@@ -75,8 +76,7 @@ export function watchWebSocket(ws: WatchableWebSocket, options: WatchWebSocketOp
   function lose(reason: DisconnectError): void {
     if (lost) return;
     lost = true;
-    heartbeat.cancel();
-    receive.cancel();
+    stopTimers();
     try {
       ws.terminate();
     } catch {
@@ -85,11 +85,24 @@ export function watchWebSocket(ws: WatchableWebSocket, options: WatchWebSocketOp
     controller.abort(reason);
   }
 
+  function stopTimers(): void {
+    heartbeat.cancel();
+    heartbeatVerdict.cancel();
+    receive.cancel();
+  }
+
   function beat(): void {
-    if (awaitingPong) {
-      lose(new DisconnectError('heartbeat_timeout', `no pong within ${heartbeatMs} ms`));
+    if (!awaitingPong) {
+      ping();
       return;
     }
+    heartbeatVerdict.run(() => {
+      if (awaitingPong) lose(new DisconnectError('heartbeat_timeout', `no pong within ${heartbeatMs} ms`));
+      else ping();
+    });
+  }
+
+  function ping(): void {
     // A CLOSING socket is pinged too: ws drops the ping, no pong comes, and a close
     // handshake the peer never answers is cut short after heartbeatMs instead of 30 s.
     if (ws.readyState !== CONNECTING) {
@@ -140,8 +153,7 @@ export function watchWebSocket(ws: WatchableWebSocket, options: WatchWebSocketOp
     dispose(): void {
       if (disposed) return;
       disposed = true;
-      heartbeat.cancel();
-      receive.cancel();
+      stopTimers();
       for (const [event, listener] of listeners) ws.off(event, listener);
     },
   };
