@@ -331,6 +331,15 @@ describe('watchWebSocket dispose', () => {
     expect(ws.pings).toBe(0);
   });
 
+  it('works destructured: const { signal, dispose } = watchWebSocket(ws)', () => {
+    const ws = new FakeWebSocket();
+    const { signal, dispose } = watchWebSocket(ws, { heartbeatMs: 100 });
+    dispose();
+    expect(listenerTotal(ws)).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(signal.aborted).toBe(false);
+  });
+
   it('after an abort, dispose still removes the listeners', () => {
     const ws = new FakeWebSocket();
     ws.answersPings = false;

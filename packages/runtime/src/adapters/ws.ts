@@ -30,8 +30,8 @@ export interface WatchWebSocketOptions {
 export interface SocketWatch {
   /** Aborts once, with a {@link DisconnectError} as its reason, when the connection is lost. */
   readonly signal: AbortSignal;
-  /** Removes every listener and timer the watch added. Idempotent; does not abort `signal`. */
-  dispose(): void;
+  /** Removes every listener and timer the watch added. Idempotent; does not abort `signal`; safe to destructure. */
+  dispose(this: void): void;
 }
 
 export const DEFAULT_HEARTBEAT_MS = 30_000;
@@ -50,8 +50,8 @@ const CLOSING = 2;
  * listeners run. A socket that is already CLOSING or CLOSED aborts the signal
  * before this returns.
  *
- * Timers stop as soon as the signal aborts and are `unref()`ed (they never keep the
- * process alive on their own). Listeners stay until `dispose()` — call it in a
+ * Timers stop as soon as the signal aborts and are `unref()`ed: they never keep the
+ * process alive on their own. Listeners stay until `dispose()` — call it in a
  * `finally`; until then the `error` listener also absorbs late errors of the
  * terminated socket.
  */
@@ -63,100 +63,110 @@ export function watchWebSocket(ws: WatchableWebSocket, options: WatchWebSocketOp
   assertOptionalPositiveTime(options.heartbeatMs, 'options.heartbeatMs');
   assertOptionalPositiveTime(options.receiveTimeoutMs, 'options.receiveTimeoutMs');
   const { heartbeatMs = DEFAULT_HEARTBEAT_MS, receiveTimeoutMs = DEFAULT_RECEIVE_TIMEOUT_MS } = options;
+  return new WebSocketWatch(ws, heartbeatMs, receiveTimeoutMs);
+}
 
-  const controller = new AbortController();
-  const heartbeat = new LongTimer();
-  const heartbeatVerdict = new AfterPendingIo();
-  const receive = new IdleWatchdog(receiveTimeoutMs, () =>
-    lose(new DisconnectError('receive_timeout', `no message received for ${receiveTimeoutMs} ms`)),
-  );
-  let lost = false;
-  let awaitingPong = false;
+class WebSocketWatch implements SocketWatch {
+  readonly #ws: WatchableWebSocket;
+  readonly #controller = new AbortController();
+  readonly #heartbeatMs: number;
+  readonly #heartbeat = new LongTimer();
+  readonly #heartbeatVerdict = new AfterPendingIo();
+  readonly #receive: IdleWatchdog;
+  #awaitingPong = false;
+  #lost = false;
+  #disposed = false;
 
-  function lose(reason: DisconnectError): void {
-    if (lost) return;
-    lost = true;
-    stopTimers();
+  constructor(ws: WatchableWebSocket, heartbeatMs: number, receiveTimeoutMs: number) {
+    this.#ws = ws;
+    this.#heartbeatMs = heartbeatMs;
+    this.#receive = new IdleWatchdog(receiveTimeoutMs, () =>
+      this.#lose(new DisconnectError('receive_timeout', `no message received for ${receiveTimeoutMs} ms`)),
+    );
+    if (ws.readyState >= CLOSING) {
+      this.#lose(new DisconnectError('close', 'socket was already closing or closed when the watch began'));
+      this.#disposed = true; // nothing was attached
+      return;
+    }
+    for (const [event, listener] of this.#listeners) ws.on(event, listener);
+    this.#heartbeat.start(heartbeatMs, this.#beat);
+    this.#receive.start();
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  /** An arrow, so `const { signal, dispose } = watchWebSocket(ws)` works. */
+  readonly dispose = (): void => {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#stopTimers();
+    for (const [event, listener] of this.#listeners) this.#ws.off(event, listener);
+  };
+
+  #lose(reason: DisconnectError): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    this.#stopTimers();
     try {
-      ws.terminate();
+      this.#ws.terminate();
     } catch {
       // A socket that cannot even be terminated is gone already; the abort below is what matters.
     }
-    controller.abort(reason);
+    this.#controller.abort(reason);
   }
 
-  function stopTimers(): void {
-    heartbeat.cancel();
-    heartbeatVerdict.cancel();
-    receive.cancel();
+  #stopTimers(): void {
+    this.#heartbeat.cancel();
+    this.#heartbeatVerdict.cancel();
+    this.#receive.cancel();
   }
 
-  function beat(): void {
-    if (!awaitingPong) {
-      ping();
+  readonly #beat = (): void => {
+    if (!this.#awaitingPong) {
+      this.#ping();
       return;
     }
-    heartbeatVerdict.run(() => {
-      if (awaitingPong) lose(new DisconnectError('heartbeat_timeout', `no pong within ${heartbeatMs} ms`));
-      else ping();
+    this.#heartbeatVerdict.run(() => {
+      if (this.#awaitingPong) this.#lose(new DisconnectError('heartbeat_timeout', `no pong within ${this.#heartbeatMs} ms`));
+      else this.#ping();
     });
-  }
+  };
 
-  function ping(): void {
+  #ping(): void {
     // A CLOSING socket is pinged too: ws drops the ping, no pong comes, and a close
     // handshake the peer never answers is cut short after heartbeatMs instead of 30 s.
-    if (ws.readyState !== CONNECTING) {
-      awaitingPong = true;
+    if (this.#ws.readyState !== CONNECTING) {
+      this.#awaitingPong = true;
       try {
-        ws.ping();
+        this.#ws.ping();
       } catch (error) {
-        lose(new DisconnectError('error', 'ping failed', { cause: error }));
+        this.#lose(new DisconnectError('error', 'ping failed', { cause: error }));
         return;
       }
     }
-    heartbeat.start(heartbeatMs, beat);
+    this.#heartbeat.start(this.#heartbeatMs, this.#beat);
   }
 
-  const onClose = (code: unknown, reason: unknown): void => {
-    const detail = { code, reason: closeReasonText(reason) };
-    lose(new DisconnectError('close', `socket closed (code ${String(code)})`, { cause: detail }));
-  };
-  const onError = (error: unknown): void => {
-    const message = error instanceof Error ? error.message : String(error);
-    lose(new DisconnectError('error', `socket error: ${message}`, { cause: error }));
-  };
-  const onPong = (): void => {
-    awaitingPong = false;
-  };
-  const onMessage = (): void => {
-    receive.touch();
-  };
-  const listeners: ReadonlyArray<readonly [string, (...args: unknown[]) => void]> = [
-    ['close', onClose],
-    ['error', onError],
-    ['pong', onPong],
-    ['message', onMessage],
+  readonly #listeners: ReadonlyArray<readonly [string, (...args: unknown[]) => void]> = [
+    [
+      'close',
+      (code, reason) => {
+        const detail = { code, reason: closeReasonText(reason) };
+        this.#lose(new DisconnectError('close', `socket closed (code ${String(code)})`, { cause: detail }));
+      },
+    ],
+    [
+      'error',
+      (error) => {
+        const message = error instanceof Error ? error.message : String(error);
+        this.#lose(new DisconnectError('error', `socket error: ${message}`, { cause: error }));
+      },
+    ],
+    ['pong', () => (this.#awaitingPong = false)],
+    ['message', () => this.#receive.touch()],
   ];
-
-  if (ws.readyState >= CLOSING) {
-    lose(new DisconnectError('close', 'socket was already closing or closed when the watch began'));
-    return { signal: controller.signal, dispose: () => undefined };
-  }
-
-  for (const [event, listener] of listeners) ws.on(event, listener);
-  heartbeat.start(heartbeatMs, beat);
-  receive.start();
-
-  let disposed = false;
-  return {
-    signal: controller.signal,
-    dispose(): void {
-      if (disposed) return;
-      disposed = true;
-      stopTimers();
-      for (const [event, listener] of listeners) ws.off(event, listener);
-    },
-  };
 }
 
 /** ws hands the close reason over as a Buffer of UTF-8. */
