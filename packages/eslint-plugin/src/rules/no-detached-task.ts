@@ -249,9 +249,9 @@ export default createRule<Options, MessageIds>({
      */
     function checkStarted(expression: TSESTree.Expression, target: TSESTree.Node): void {
       const node = skipTypeWrappers(expression);
-      if (isTaskHelperCall(node)) return;
       const typed = promises.isThenableTyped(expression);
       if (typed === false || (typed === undefined && !promises.isPromiseSyntactically(node))) return;
+      if (isTaskHelperCall(node)) return;
       let messageId: MessageIds = 'detached';
       if (handlesRejection(node)) {
         const root = promiseChainRoot(node);

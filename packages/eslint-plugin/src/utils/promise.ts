@@ -45,6 +45,12 @@ const FS_PROMISE_FUNCTIONS = new Set([
   'stat', 'statfs', 'symlink', 'truncate', 'unlink', 'utimes', 'writeFile',
 ]);
 
+/** `timers/promises` functions that return a promise (`setInterval` returns an async iterator), and `scheduler.*`. */
+const TIMERS_PROMISE_FUNCTIONS = new Set(['setTimeout', 'setImmediate', 'wait', 'yield']);
+
+/** A string naming one of the modules whose exports `isWellKnownPromiseApi` knows. */
+const PROMISE_MODULE_SPECIFIER = /['"`](?:node:)?(?:fs|fs\/promises|timers\/promises)['"`]/;
+
 /** Guards recursion through aliases, `this.x()` chains and mutually recursive functions. */
 const MAX_DEPTH = 8;
 
@@ -274,6 +280,13 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     return signatures.some((signature) => isThenableType(signature.getReturnType(), at));
   }
 
+  let mentionsPromiseModulesCache: boolean | undefined;
+  /** Cheap per-file pre-check that spares a scope walk for every call in files that import none of them. */
+  function mentionsPromiseModules(): boolean {
+    mentionsPromiseModulesCache ??= PROMISE_MODULE_SPECIFIER.test(sourceCode.text);
+    return mentionsPromiseModulesCache;
+  }
+
   function isWellKnownReference(reference: ModuleReference | undefined): boolean {
     if (!reference) return false;
     const [first, second] = reference.path;
@@ -304,8 +317,13 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     ) {
       return true;
     }
-    if (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression) return false;
-    return isWellKnownReference(resolveModuleReference(sourceCode, node));
+    if (node.type === AST_NODE_TYPES.MemberExpression) {
+      const name = staticPropertyName(node);
+      if (name === undefined || !(FS_PROMISE_FUNCTIONS.has(name) || TIMERS_PROMISE_FUNCTIONS.has(name))) return false;
+    } else if (node.type !== AST_NODE_TYPES.Identifier) {
+      return false;
+    }
+    return mentionsPromiseModules() && isWellKnownReference(resolveModuleReference(sourceCode, node));
   }
 
   /** `Promise.all(...)` and friends, with the global `Promise`. */
