@@ -151,11 +151,13 @@ export default createRule<Options, MessageIds>({
       return undefined;
     }
 
-    /** `fetchUser()` → fetchUser, `this.flush()` → flush, IIFE → the enclosing function's name. */
+    /** `fetchUser()` → fetchUser, `this.flush()` → flush, sql`…` → sql, IIFE → the enclosing function's name. */
     function taskName(started: TSESTree.Node): string {
       const root = promiseChainRoot(started);
-      if (root.type !== AST_NODE_TYPES.CallExpression) return FALLBACK_TASK_NAME;
-      const callee = skipTypeWrappers(root.callee);
+      let callee: TSESTree.Node;
+      if (root.type === AST_NODE_TYPES.CallExpression) callee = skipTypeWrappers(root.callee);
+      else if (root.type === AST_NODE_TYPES.TaggedTemplateExpression) callee = skipTypeWrappers(root.tag);
+      else return FALLBACK_TASK_NAME;
       if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
       if (callee.type === AST_NODE_TYPES.MemberExpression) {
         if (callee.property.type === AST_NODE_TYPES.PrivateIdentifier) return callee.property.name;

@@ -348,7 +348,7 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
   ): FunctionNode | undefined {
     if (owner.type === AST_NODE_TYPES.ObjectExpression) {
       for (const property of owner.properties) {
-        if (property.type !== AST_NODE_TYPES.Property || isPrivate || staticKeyName(property) !== name) continue;
+        if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init' || isPrivate || staticKeyName(property) !== name) continue;
         return functionOf(property.value, depth + 1);
       }
       return undefined;

@@ -58,6 +58,7 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
     { code: 'class A { static async flush() {} run() { this.flush(); } }' },
     { code: 'class A { async flush() {} run() { function inner() { this.flush(); } } }' },
     { code: 'const api = { async get() {} };\napi.post();' },
+    { code: 'const api = { get load() { return async () => {}; } };\napi.load();' },
     { code: 'obj[key]();' },
     { code: 'useEffect(() => void load(), []);' },
     { code: "'use strict';" },
@@ -630,6 +631,22 @@ typedRuleTester.run('no-detached-task (with types)', rule, {
       code: 'declare function load(): Promise<number>;\nload().catch(() => {});',
       options: [{ requireTracking: true }],
       errors: [{ messageId: 'untracked', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'load' }, output: `${IMPORT}declare function load(): Promise<number>;\ncreateNamedTask('load', () => load().catch(() => {}));` }] }],
+    },
+    {
+      code: 'declare const api: { get?(): Promise<void> };\nasync function main() { api.get?.(); }',
+      errors: [
+        {
+          messageId: 'detached',
+          suggestions: [
+            { messageId: 'suggestAwait', output: 'declare const api: { get?(): Promise<void> };\nasync function main() { await api.get?.(); }' },
+            { messageId: 'suggestNamedTask', data: { name: 'get' }, output: `${IMPORT}declare const api: { get?(): Promise<void> };\nasync function main() { createNamedTask('get', () => api.get?.()); }` },
+          ],
+        },
+      ],
+    },
+    {
+      code: 'declare function sql(strings: TemplateStringsArray): Promise<number>;\nsql`DELETE FROM sessions`;',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'sql' }, output: `${IMPORT}declare function sql(strings: TemplateStringsArray): Promise<number>;\ncreateNamedTask('sql', () => sql\`DELETE FROM sessions\`);` }] }],
     },
     // Every file kind of the fixture project.
     {
