@@ -81,7 +81,7 @@ describe('corpus: real installed sources', () => {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       console.log(
         `corpus: ${totals.files} files, ${totals.lines} lines, ${totals.unparsable} unparsable, ` +
-          `${totals.problems} problems, ${totals.fixableProblems} autofixes in ${totals.filesFixed} files, ` +
+          `${totals.problems} problems ${JSON.stringify(totals.byRule)}, ${totals.fixableProblems} autofixes in ${totals.filesFixed} files, ` +
           `${totals.suggestionsChecked} suggestions checked, ${totals.failures.length} failures, ${seconds} s`,
       );
       expect(totals.failures, describeFailures(totals.failures)).toEqual([]);
