@@ -226,6 +226,18 @@ export default createRule<Options, MessageIds>({
       return field ? `, { tasks: ${field} }` : '';
     }
 
+    /** Whether `node` contains an `await` or `yield` of the function it is in (not of a nested one). */
+    function suspendsHere(node: TSESTree.Node): boolean {
+      if (node.type === AST_NODE_TYPES.AwaitExpression || node.type === AST_NODE_TYPES.YieldExpression) return true;
+      if (isFunctionNode(node) || node.type === AST_NODE_TYPES.ClassBody) return false;
+      for (const key of sourceCode.visitorKeys[node.type] ?? []) {
+        const child = (node as unknown as Record<string, unknown>)[key];
+        const children = Array.isArray(child) ? child : [child];
+        if (children.some((c) => isAstNode(c) && suspendsHere(c))) return true;
+      }
+      return false;
+    }
+
     function suggestionsFor(started: TSESTree.Expression, target: TSESTree.Node): TSESLint.SuggestionReportDescriptor<MessageIds>[] {
       const operandText = sourceCode.getText(started);
       const suggestions: TSESLint.SuggestionReportDescriptor<MessageIds>[] = [];
@@ -233,7 +245,8 @@ export default createRule<Options, MessageIds>({
         const awaited = UNARY_OPERAND_TYPES.has(started.type) ? operandText : `(${operandText})`;
         suggestions.push({ messageId: 'suggestAwait', fix: (fixer) => fixer.replaceText(target, `await ${awaited}`) });
       }
-      const plan = planRuntimeImport(sourceCode, [TASK_HELPER]);
+      // `await`/`yield` cannot move into the task's arrow body.
+      const plan = suspendsHere(started) ? null : planRuntimeImport(sourceCode, [TASK_HELPER]);
       const helper = plan?.refs[TASK_HELPER];
       if (plan && helper) {
         const name = taskName(started);
@@ -335,3 +348,7 @@ export default createRule<Options, MessageIds>({
     };
   },
 });
+
+function isAstNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

@@ -412,6 +412,27 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
       filename: 'module.mjs',
       errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}createNamedTask('fetch', () => fetch('/x'));` }] }],
     },
+    {
+      // `await` inside the expression cannot move into the task's thunk.
+      code: 'async function main() { fetch(await resolveUrl()); }',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestAwait', output: 'async function main() { await fetch(await resolveUrl()); }' }] }],
+    },
+    {
+      code: 'function* main() { fetch(yield); }',
+      errors: [{ messageId: 'detached', suggestions: [] }],
+    },
+    {
+      code: "async function main() { fetch('/x').then(async (r) => { await r.json(); }); }",
+      errors: [
+        {
+          messageId: 'detached',
+          suggestions: [
+            { messageId: 'suggestAwait', output: "async function main() { await fetch('/x').then(async (r) => { await r.json(); }); }" },
+            { messageId: 'suggestNamedTask', data: { name: 'fetch' }, output: `${IMPORT}async function main() { createNamedTask('fetch', () => fetch('/x').then(async (r) => { await r.json(); })); }` },
+          ],
+        },
+      ],
+    },
     // `{ tasks }` when a task set is in scope.
     {
       code: "const tasks = new Set();\nexport async function onMessage() {\n  fetch('/x');\n}",
