@@ -16,7 +16,7 @@ import { createSafetyChecker, describeFailures, emptyTotals, type ParserChoice }
 const workspaceRoot = path.resolve(import.meta.dirname, '../../..');
 const SOURCE_FILE = /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/u;
 
-const requestedFiles = process.env.GHOSTGUARD_CORPUS_FILES ?? '700';
+const requestedFiles = process.env.GHOSTGUARD_CORPUS_FILES ?? '1500';
 const sampleSize = requestedFiles === 'all' ? Number.POSITIVE_INFINITY : Number(requestedFiles);
 // Minified bundles of several MB say little the smaller files do not, and cost most of the time.
 const maxBytes = Number(process.env.GHOSTGUARD_CORPUS_MAX_BYTES ?? 150_000) || Number.POSITIVE_INFINITY;
