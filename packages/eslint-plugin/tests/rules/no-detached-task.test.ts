@@ -726,3 +726,47 @@ describe('no-detached-task options schema', () => {
     expect(() => lintWith({ requireTracking: 'yes' })).toThrow(/should be boolean/);
   });
 });
+
+describe('no-detached-task with the default parser (espree)', () => {
+  const config = [
+    {
+      plugins: { ghostguard: { rules: { 'no-detached-task': rule as never } } },
+      rules: { 'ghostguard/no-detached-task': 'error' as const },
+    },
+  ];
+
+  /** Every report as `messageId` plus the code each of its suggestions produces. */
+  function lint(code: string, filename: string): { messageId: string | undefined; outputs: string[] }[] {
+    const linter = new Linter({ configType: 'flat' });
+    return linter.verify(code, config, filename).map((message) => ({
+      messageId: message.messageId,
+      outputs: (message.suggestions ?? []).map(
+        ({ fix }) => code.slice(0, fix.range[0]) + fix.text + code.slice(fix.range[1]),
+      ),
+    }));
+  }
+
+  it('reports and suggests in plain JavaScript modules', () => {
+    const code = "class Session {\n  async flush() {}\n  async close() { void this.flush(); }\n}\nitems.forEach(async (item) => save(item));\n";
+    expect(lint(code, 'session.js')).toEqual([
+      {
+        messageId: 'detached',
+        outputs: [
+          "class Session {\n  async flush() {}\n  async close() { await this.flush(); }\n}\nitems.forEach(async (item) => save(item));\n",
+          `${IMPORT}class Session {\n  async flush() {}\n  async close() { createNamedTask('flush', () => this.flush()); }\n}\nitems.forEach(async (item) => save(item));\n`,
+        ],
+      },
+      { messageId: 'asyncCallback', outputs: [] },
+    ]);
+  });
+
+  it('adds a require in CommonJS', () => {
+    const code = "'use strict';\nconst fsp = require('node:fs/promises');\nfsp.rm('tmp');\n";
+    expect(lint(code, 'cleanup.cjs')).toEqual([
+      {
+        messageId: 'detached',
+        outputs: [`'use strict';\nconst fsp = require('node:fs/promises');\n${REQUIRE}createNamedTask('rm', () => fsp.rm('tmp'));\n`],
+      },
+    ]);
+  });
+});
