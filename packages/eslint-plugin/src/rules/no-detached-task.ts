@@ -15,6 +15,8 @@ type Options = [{ taskHelpers?: string[]; requireTracking?: boolean }];
 type MessageIds = 'detached' | 'untracked' | 'asyncCallback' | 'suggestAwait' | 'suggestNamedTask';
 
 const TASK_HELPER = 'createNamedTask';
+/** Runtime helpers that own the lifetime of what they start and whose promise never rejects. */
+const DEFAULT_TASK_HELPERS = [TASK_HELPER, 'superviseSession'];
 const { DefinitionType } = TSESLint.Scope;
 const FALLBACK_TASK_NAME = 'task';
 
@@ -48,7 +50,7 @@ export default createRule<Options, MessageIds>({
       requiresTypeChecking: false,
     },
     hasSuggestions: true,
-    defaultOptions: [{ taskHelpers: [TASK_HELPER], requireTracking: false }],
+    defaultOptions: [{ taskHelpers: DEFAULT_TASK_HELPERS, requireTracking: false }],
     messages: {
       detached:
         'This promise is started and dropped: its rejection goes unhandled and nothing waits for it or cancels it when the connection ends. Await it, return it, or start it with createNamedTask.',
@@ -80,13 +82,13 @@ export default createRule<Options, MessageIds>({
       },
     ],
   },
-  defaultOptions: [{ taskHelpers: [TASK_HELPER], requireTracking: false }],
+  defaultOptions: [{ taskHelpers: DEFAULT_TASK_HELPERS, requireTracking: false }],
   create(context, [options]) {
     const sourceCode = context.sourceCode;
     const promises = createPromiseRecognizer(context);
     // getParserServices throws when another parser (espree, for plain .js) produced the AST.
     const services = context.sourceCode.parserServices?.program ? ESLintUtils.getParserServices(context, true) : undefined;
-    const taskHelpers = new Set(options.taskHelpers ?? [TASK_HELPER]);
+    const taskHelpers = new Set(options.taskHelpers ?? DEFAULT_TASK_HELPERS);
     const requireTracking = options.requireTracking === true;
 
     /** `a.b.c` for callees made of identifiers and `this`, else undefined. */
@@ -270,15 +272,17 @@ export default createRule<Options, MessageIds>({
       const node = skipTypeWrappers(expression);
       const typed = promises.isThenableTyped(expression);
       if (typed === false || (typed === undefined && !promises.isPromiseSyntactically(node))) return;
-      if (isTaskHelperCall(node)) return;
+      const root = promiseChainRoot(node);
+      // `superviseSession(…).finally(() => watch.dispose())`: the helper tracks the work and
+      // never rejects, so a cleanup chained on it is part of the tracked task.
+      if (isTaskHelperCall(node) || isTaskHelperCall(root)) return;
       let messageId: MessageIds = 'detached';
       if (handlesRejection(node)) {
-        const root = promiseChainRoot(node);
         const startsHere =
           root.type === AST_NODE_TYPES.CallExpression ||
           root.type === AST_NODE_TYPES.NewExpression ||
           root.type === AST_NODE_TYPES.ImportExpression;
-        if (!requireTracking || !startsHere || isTaskHelperCall(root)) return;
+        if (!requireTracking || !startsHere) return;
         messageId = 'untracked';
       }
       context.report({ node: target, messageId, suggest: suggestionsFor(expression, target) });

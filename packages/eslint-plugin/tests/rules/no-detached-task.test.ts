@@ -62,6 +62,9 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
     { code: 'obj[key]();' },
     { code: 'useEffect(() => void load(), []);' },
     { code: "'use strict';" },
+    // Chains on a task helper's promise are part of the tracked task.
+    { code: "import { superviseSession } from '@ghostguard/runtime';\nvoid superviseSession({ label: 'ws', signal }, setup).finally(() => watch.dispose());" },
+    { code: 'superviseSession(options, setup).then(log, log);', options: [{ requireTracking: true }] },
     { code: 'async function createNamedTask() {}\ncreateNamedTask();' },
     { code: 'cond && log();' },
     { code: 'x ? a() : b();' },
@@ -587,6 +590,9 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
 
 typedRuleTester.run('no-detached-task (with types)', rule, {
   valid: [
+    {
+      code: "declare function superviseSession(o: object, setup: () => void): Promise<{ exit: string }>;\nvoid superviseSession({}, () => {}).finally(() => {});",
+    },
     // Types show the value is not a thenable, so syntax-only matches are dropped.
     { code: 'declare const builder: { finally(fn: () => void): void };\nbuilder.finally(() => {});' },
     { code: 'declare const job: { then(onOk: () => void): number };\njob.then(() => {});' },
