@@ -1,7 +1,15 @@
-import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../utils/create-rule.js';
 import { promiseCombinatorOf, type PromiseCombinator } from '../utils/promise-combinator.js';
 import { planRuntimeImport } from '../utils/runtime-import.js';
+import {
+  callElements,
+  enclosingFunctionName,
+  firstStringQuote,
+  gatherWithLoggingRewrite,
+  receiverName,
+  staticLabel,
+} from '../utils/thunks.js';
 import {
   additionalHandlersSchema,
   createWsHandlerDetector,
@@ -15,12 +23,9 @@ import {
 type Options = [{ additionalHandlers?: CustomHandlerPattern[] }];
 type MessageIds = 'combinatorInHandler' | 'suggestGatherWithLogging' | 'suggestSuperviseSession';
 type Usage = 'awaited' | 'returned' | 'chained';
-type SourceCode = Readonly<TSESLint.SourceCode>;
 type Suggestion = TSESLint.SuggestionReportDescriptor<MessageIds>;
 
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
-/** A label the runtime's cardinality guard accepts as static. */
-const STATIC_LABEL = /^[A-Za-z_$][\w$-]{0,63}$/;
 const DEFAULT_LABEL = 'ws-handler';
 
 /** Climbs through wrappers that hand the same promise on: `?.`, type assertions, `a ? p : q`, `a || p`. */
@@ -45,65 +50,9 @@ function isAsyncGenerator(node: TSESTree.Node): boolean {
   return false;
 }
 
-function preferredQuote(sourceCode: SourceCode): string {
-  const firstString = sourceCode.ast.tokens.find((t) => t.type === AST_TOKEN_TYPES.String);
-  return firstString?.value.startsWith('"') ? '"' : "'";
-}
-
-/** Name of the nearest named function around `node`, for a readable static metric label. */
-function enclosingFunctionName(node: TSESTree.Node): string | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (!isFunctionNode(current)) continue;
-    if (current.id) return current.id.name;
-    const parent = current.parent;
-    if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
-    if (
-      parent.type === AST_NODE_TYPES.MethodDefinition ||
-      parent.type === AST_NODE_TYPES.PropertyDefinition ||
-      parent.type === AST_NODE_TYPES.Property
-    ) {
-      const key = propertyKeyName(parent.key, parent.computed);
-      if (key !== undefined) return key.replace(/^#/, '');
-    }
-  }
-  return undefined;
-}
-
-function labelFrom(...candidates: (string | undefined)[]): string {
-  return candidates.find((c) => c !== undefined && STATIC_LABEL.test(c) && !/\d{4,}/.test(c)) ?? DEFAULT_LABEL;
-}
-
-/** `items` in `items.map(...)`, `this.webhooks` → `webhooks`. */
-function receiverName(node: TSESTree.Node): string | undefined {
-  if (node.type === AST_NODE_TYPES.Identifier) return node.name;
-  if (node.type === AST_NODE_TYPES.MemberExpression) return propertyKeyName(node.property, node.computed);
-  return undefined;
-}
-
 /** Task name for `session.lifetime(name, ...)`: the called function's name. */
 function taskName(call: TSESTree.CallExpression, index: number): string {
-  return labelFrom(receiverName(call.callee), `task-${index + 1}`);
-}
-
-/**
- * The elements of `[a(), b(x)]` when every one is a call that can become the body of a plain
- * `() =>` thunk (an `await`/`yield` inside would not parse there).
- */
-function callElements(sourceCode: SourceCode, array: TSESTree.ArrayExpression): TSESTree.CallExpression[] | undefined {
-  const calls = array.elements.filter((e): e is TSESTree.CallExpression => e?.type === AST_NODE_TYPES.CallExpression);
-  if (calls.length === 0 || calls.length !== array.elements.length) return undefined;
-  const suspends = (call: TSESTree.CallExpression): boolean =>
-    sourceCode.getTokens(call).some((t) => t.value === 'await' || t.value === 'yield');
-  return calls.some(suspends) ? undefined : calls;
-}
-
-/** `items.map((x) => f(x))` with a plain arrow mapper: its thunk form is `items.map((x) => () => f(x))`. */
-function arrowMapper(node: TSESTree.Node): { call: TSESTree.CallExpression; mapper: TSESTree.ArrowFunctionExpression } | undefined {
-  if (node.type !== AST_NODE_TYPES.CallExpression || node.optional || node.arguments.length !== 1) return undefined;
-  const callee = node.callee;
-  const mapper = node.arguments[0];
-  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.optional || propertyKeyName(callee.property, callee.computed) !== 'map') return undefined;
-  return mapper?.type === AST_NODE_TYPES.ArrowFunctionExpression ? { call: node, mapper } : undefined;
+  return staticLabel(`task-${index + 1}`, receiverName(call.callee));
 }
 
 export default createRule<Options, MessageIds>({
@@ -209,43 +158,9 @@ export default createRule<Options, MessageIds>({
       return parent.parent.type === AST_NODE_TYPES.ExpressionStatement ? parent.parent : undefined;
     }
 
-    function gatherSuggestion(call: TSESTree.CallExpression, argument: TSESTree.Node): Suggestion | undefined {
-      const plan = planRuntimeImport(sourceCode, ['gatherWithLogging']);
-      if (!plan) return undefined;
-      const quote = preferredQuote(sourceCode);
-      let thunkEdits: (fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[];
-      let label: string;
-      const mapped = arrowMapper(argument);
-      if (argument.type === AST_NODE_TYPES.ArrayExpression) {
-        const calls = callElements(sourceCode, argument);
-        if (!calls) return undefined;
-        thunkEdits = (fixer) => calls.map((element) => fixer.insertTextBefore(element, '() => '));
-        label = labelFrom(enclosingFunctionName(call));
-      } else if (mapped) {
-        const { mapper } = mapped;
-        const arrow = sourceCode.getTokenBefore(mapper.body, { filter: (t) => t.value === '=>' });
-        const first = sourceCode.getFirstToken(mapper);
-        const afterFirst = first && sourceCode.getTokenAfter(first);
-        if (!arrow || !first || !afterFirst) return undefined;
-        thunkEdits = (fixer) =>
-          mapper.async
-            ? // The mapper now builds the thunk synchronously; the thunk is the async part.
-              [fixer.removeRange([first.range[0], afterFirst.range[0]]), fixer.insertTextAfter(arrow, ' async () =>')]
-            : [fixer.insertTextAfter(arrow, ' () =>')];
-        label = labelFrom(receiverName((mapped.call.callee as TSESTree.MemberExpression).object), enclosingFunctionName(call));
-      } else {
-        return undefined;
-      }
-      return {
-        messageId: 'suggestGatherWithLogging',
-        data: { label },
-        fix: (fixer) => [
-          fixer.replaceText(call.callee, plan.refs.gatherWithLogging ?? 'gatherWithLogging'),
-          ...thunkEdits(fixer),
-          fixer.insertTextAfter(argument, `, { label: ${quote}${label}${quote} }`),
-          ...plan.fixes(fixer),
-        ],
-      };
+    function gatherSuggestion(call: TSESTree.CallExpression): Suggestion | undefined {
+      const rewrite = gatherWithLoggingRewrite(sourceCode, call, DEFAULT_LABEL);
+      return rewrite && { messageId: 'suggestGatherWithLogging', data: { label: rewrite.label }, fix: rewrite.fix };
     }
 
     function superviseSuggestion(
@@ -264,8 +179,8 @@ export default createRule<Options, MessageIds>({
       const plan = planRuntimeImport(sourceCode, ['superviseSession']);
       if (!session || !plan) return undefined;
 
-      const quote = preferredQuote(sourceCode);
-      const label = labelFrom(enclosingFunctionName(call));
+      const quote = firstStringQuote(sourceCode);
+      const label = staticLabel(DEFAULT_LABEL, enclosingFunctionName(call));
       const indent = /^\s*/.exec(sourceCode.lines[statement.loc.start.line - 1] ?? '')?.[0] ?? '';
       const step = indent.includes('\t') ? '\t' : '  ';
       const semi = sourceCode.getLastToken(statement)?.value === ';' ? ';' : '';
@@ -295,7 +210,7 @@ export default createRule<Options, MessageIds>({
       const statement = awaitedStatement(call);
       const argument = call.arguments[0];
       if (!statement || call.arguments.length !== 1 || !argument) return [];
-      return [superviseSuggestion(call, statement, argument), gatherSuggestion(call, argument)].filter(
+      return [superviseSuggestion(call, statement, argument), gatherSuggestion(call)].filter(
         (s): s is Suggestion => s !== undefined,
       );
     }
