@@ -119,6 +119,19 @@ describe('watchWebSocket on a real ws server', () => {
     expect(listenerTotal(serverSide)).toBe(before);
   });
 
+  it('works on the client side too: a client detects a server that stopped reading', async () => {
+    const accepted = server.nextConnection();
+    const client = await server.connect();
+    const serverSide = await accepted;
+    const watch = watchWebSocket(client, { heartbeatMs: 150 });
+    watches.push(watch);
+    const clientClosed = closeCodeOf(client);
+    freezeTcp(serverSide);
+    const reason = await disconnectCodeOf(watch.signal);
+    expect(reason.code).toBe('heartbeat_timeout');
+    expect(await clientClosed).toBe(1006); // terminated, no close handshake with the frozen server
+  });
+
   it('dispose removes every listener it added, before and after the abort', async () => {
     const first = await watchedConnection({ heartbeatMs: 100 });
     const baseline = listenerTotal(first.serverSide) - 4;
