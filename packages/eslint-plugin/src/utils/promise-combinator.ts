@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type * as ts from 'typescript';
 import { propertyKeyName } from './ws-handler.js';
 
 export type PromiseCombinator = 'all' | 'allSettled' | 'race' | 'any';
@@ -37,4 +38,29 @@ export function promiseCombinatorOf(sourceCode: SourceCode, call: TSESTree.CallE
   const name = propertyKeyName(callee.property, callee.computed);
   if (name === undefined || !COMBINATORS.has(name)) return undefined;
   return isGlobalPromise(sourceCode, callee.object) ? (name as PromiseCombinator) : undefined;
+}
+
+/** The parts of `TypeServices` (abort-signal.ts) that {@link promiseCombinatorWithTypes} reads. */
+interface CombinatorTypes {
+  readonly checker: ts.TypeChecker;
+  toTsNode(node: TSESTree.Node): ts.Node;
+}
+
+/**
+ * {@link promiseCombinatorOf}, plus, with type information, a receiver whose type is the global
+ * `PromiseConstructor` under another name (`const P = Promise; P.race(...)`).
+ */
+export function promiseCombinatorWithTypes(
+  sourceCode: SourceCode,
+  call: TSESTree.CallExpression,
+  types: CombinatorTypes | undefined,
+): PromiseCombinator | undefined {
+  const syntactic = promiseCombinatorOf(sourceCode, call);
+  if (syntactic || !types) return syntactic;
+  const callee = call.callee;
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const name = propertyKeyName(callee.property, callee.computed);
+  if (name === undefined || !COMBINATORS.has(name)) return undefined;
+  const type = types.checker.getTypeAtLocation(types.toTsNode(callee.object));
+  return type.getSymbol()?.getName() === 'PromiseConstructor' ? (name as PromiseCombinator) : undefined;
 }
