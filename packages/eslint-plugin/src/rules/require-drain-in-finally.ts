@@ -167,7 +167,8 @@ export default createRule<Options, MessageIds>({
     const ownedSets: OwnedTaskSet[] = [];
     const drains: SetCall[] = [];
     const supervisions: SetCall[] = [];
-    const checkedDrains = new Set<TSESTree.CallExpression>();
+    /** `start:end` of every `tasks` value given to `createNamedTask`. */
+    const spawnedInto = new Set<string>();
 
     function runtimeFunction(call: TSESTree.CallExpression): RuntimeFunction | undefined {
       const callee = skipTypeWrappers(call.callee);
@@ -210,6 +211,7 @@ export default createRule<Options, MessageIds>({
 
     function recordSpawn(call: TSESTree.CallExpression): void {
       const value = tasksOption(call);
+      if (value) spawnedInto.add(value.range.join(':'));
       const handler = value && detector.enclosingHandler(call);
       const set = value && handler ? ownedSet(value, handler) : undefined;
       if (!set || !handler) return;
@@ -299,23 +301,79 @@ export default createRule<Options, MessageIds>({
       return text.includes('`') ? text : text.replaceAll('\n', `\n${unit}`);
     }
 
-    function checkDrain(drain: SetCall, set: OwnedTaskSet): void {
-      // A drain of several owned sets at once is judged (and reported) once.
-      if (checkedDrains.has(drain.call)) return;
-      checkedDrains.add(drain.call);
+    type DrainVerdict = 'inFinally' | 'outsideFinally' | 'beforeSupervise';
+
+    function judgeDrain(drain: SetCall, set: OwnedTaskSet): DrainVerdict {
       const fn = enclosingFunction(drain.call);
+      // Source order says "runs before" only within one function.
       const sameFunction = supervisions.filter((s) => mentions(s.argument, set) && enclosingFunction(s.call) === fn);
       const supervisedBefore = sameFunction.some((s) => s.call.range[1] <= drain.call.range[0]);
       const supervisedAfter = sameFunction.some((s) => s.call.range[0] >= drain.call.range[1]);
-      if (supervisedAfter && !supervisedBefore) {
-        context.report({ node: drain.call, messageId: 'drainBeforeSupervise', data: { set: set.text } });
-      } else if (!isInFinally(drain.call)) {
-        context.report({
-          node: drain.call,
-          messageId: 'drainOutsideFinally',
-          data: { set: set.text },
-          suggest: moveIntoFinallySuggestion(drain.call),
-        });
+      if (supervisedAfter && !supervisedBefore) return 'beforeSupervise';
+      return isInFinally(drain.call) ? 'inFinally' : 'outsideFinally';
+    }
+
+    /** Where a read of `set.variable` uses the set (or the object holding it); undefined when it reads another property. */
+    function setUsage(identifier: TSESTree.Identifier, set: OwnedTaskSet): TSESTree.Node | undefined {
+      let current: TSESTree.Node = identifier;
+      for (const key of set.path) {
+        const parent: TSESTree.Node | undefined = current.parent;
+        if (parent?.type !== AST_NODE_TYPES.MemberExpression || parent.object !== current) return current;
+        if (staticPropertyName(parent) !== key) return undefined;
+        current = parent;
+      }
+      return current;
+    }
+
+    function isFollowedUse(node: TSESTree.Node): boolean {
+      const inside = (outer: TSESTree.Node): boolean => outer.range[0] <= node.range[0] && node.range[1] <= outer.range[1];
+      if (drains.some((d) => inside(d.argument)) || supervisions.some((s) => inside(s.argument))) return true;
+      if (spawnedInto.has(node.range.join(':'))) return true;
+      const parent = node.parent;
+      // `tasks.size`, `tasks.add(task)`, `for (const task of tasks)`: reads that cannot drain it elsewhere.
+      if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === node) return true;
+      return parent?.type === AST_NODE_TYPES.ForOfStatement && parent.right === node;
+    }
+
+    /**
+     * The set (or the object holding it) is handed to a helper, stored, returned or aliased:
+     * it may be drained where this file cannot follow, so a missing drain is not reported.
+     */
+    function escapes(set: OwnedTaskSet): boolean {
+      return set.variable.references.some((reference) => {
+        if (!reference.isRead() || reference.identifier.type !== AST_NODE_TYPES.Identifier) return false;
+        const usage = setUsage(reference.identifier, set);
+        return usage !== undefined && !isFollowedUse(usage);
+      });
+    }
+
+    function checkSet(set: OwnedTaskSet, reported: Set<TSESTree.CallExpression>): void {
+      const setDrains = drains.filter((d) => mentions(d.argument, set));
+      if (setDrains.length === 0) {
+        if (!escapes(set)) {
+          context.report({ node: set.firstSpawn, messageId: 'missingDrain', data: { set: set.text, handler: set.handler.description } });
+        }
+        return;
+      }
+      const verdicts = setDrains.map((drain) => ({ drain, verdict: judgeDrain(drain, set) }));
+      // An extra drain outside `finally` is harmless once one in a `finally` covers every path.
+      const drainedInFinally = verdicts.some((v) => v.verdict === 'inFinally');
+      for (const { drain, verdict } of verdicts) {
+        // A drain of several owned sets at once is reported once.
+        if (reported.has(drain.call)) continue;
+        if (verdict === 'beforeSupervise') {
+          context.report({ node: drain.call, messageId: 'drainBeforeSupervise', data: { set: set.text } });
+        } else if (verdict === 'outsideFinally' && !drainedInFinally) {
+          context.report({
+            node: drain.call,
+            messageId: 'drainOutsideFinally',
+            data: { set: set.text },
+            suggest: moveIntoFinallySuggestion(drain.call),
+          });
+        } else {
+          continue;
+        }
+        reported.add(drain.call);
       }
     }
 
@@ -326,17 +384,8 @@ export default createRule<Options, MessageIds>({
         else if (fn && node.arguments[0]) (fn === 'drainTasks' ? drains : supervisions).push({ call: node, argument: node.arguments[0] });
       },
       'Program:exit'() {
-        for (const set of ownedSets) {
-          const setDrains = drains.filter((d) => mentions(d.argument, set));
-          if (setDrains.length === 0) {
-            context.report({
-              node: set.firstSpawn,
-              messageId: 'missingDrain',
-              data: { set: set.text, handler: set.handler.description },
-            });
-          }
-          for (const drain of setDrains) checkDrain(drain, set);
-        }
+        const reported = new Set<TSESTree.CallExpression>();
+        for (const set of ownedSets) checkSet(set, reported);
       },
     };
   },

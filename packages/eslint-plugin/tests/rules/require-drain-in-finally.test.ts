@@ -220,6 +220,50 @@ wss.on('connection', async (ws) => {
 `,
     filename: 'script.js',
   },
+  // The set is handed to a helper, stored, returned or aliased: it may be drained where the rule cannot see.
+  `
+${IMPORT}
+wss.on('connection', async (ws) => {
+  const tasks = new Set();
+  createNamedTask('a', (signal) => a(signal), { tasks });
+  try {
+    await superviseTasks(tasks, { label: 'ws' });
+  } finally {
+    await teardown(tasks);
+  }
+});
+`,
+  `
+${IMPORT}
+wss.on('connection', (ws) => {
+  const conn = { id: ws.id, tasks: new Set() };
+  createNamedTask('a', (signal) => a(signal), { tasks: conn.tasks });
+  connections.register(conn);
+});
+`,
+  `
+${IMPORT}
+wss.on('connection', (ws) => {
+  const tasks = new Set();
+  const all = [...tasks];
+  createNamedTask('a', (signal) => a(signal), { tasks });
+  sessions.set(ws, { tasks });
+});
+`,
+  // One drain in a finally covers every path; an extra early drain after supervision is harmless.
+  `
+${IMPORT}
+wss.on('connection', async (ws) => {
+  const tasks = new Set();
+  createNamedTask('a', (signal) => a(signal), { tasks });
+  try {
+    const exit = await superviseTasks(tasks, { label: 'ws' });
+    if (exit.reason === 'crash') await drainTasks(tasks, { label: 'ws', timeoutMs: 0 });
+  } finally {
+    await drainTasks(tasks, { label: 'ws', timeoutMs: 1000 });
+  }
+});
+`,
   // Registered through a call that is not a handler unless configured.
   `
 ${IMPORT}
@@ -243,6 +287,26 @@ wss.on('connection', async (ws) => {
 });
 `,
     errors: [{ messageId: 'missingDrain', data: { set: 'tasks', handler: HANDLER }, line: 5, column: 3 }],
+  },
+  // Reading the set (size, add, iteration) does not drain it, nor does passing another property of its holder.
+  {
+    code: `
+${IMPORT}
+wss.on('connection', (ws) => {
+  const tasks = new Set();
+  const conn = { id: 1, tasks: new Set() };
+  createNamedTask('a', (signal) => a(signal), { tasks });
+  createNamedTask('b', (signal) => b(signal), { tasks: conn.tasks });
+  log(tasks.size, conn.id, conn.tasks.size);
+  ws.on('close', () => {
+    for (const task of tasks) task.abort();
+  });
+});
+`,
+    errors: [
+      { messageId: 'missingDrain', data: { set: 'tasks', handler: HANDLER }, line: 6 },
+      { messageId: 'missingDrain', data: { set: 'conn.tasks', handler: HANDLER }, line: 7 },
+    ],
   },
   // Two sets: only the undrained one.
   {
@@ -720,6 +784,26 @@ wss.on('connection', async (ws) => {
 describe('require-drain-in-finally', () => {
   untypedRuleTester.run('untyped', rule, { valid, invalid });
   typedRuleTester.run('typed', rule, { valid, invalid });
+});
+
+// Types tell a client socket's `'connect'` (its own outgoing connection) from a server connection.
+const clientSocket = `
+import net from 'node:net';
+import { createNamedTask, type Task } from '@ghostguard/runtime';
+const socket = net.connect(80, 'example.test');
+socket.on('connect', () => {
+  const tasks = new Set<Task>();
+  createNamedTask('hello', (signal) => hello(socket, signal), { tasks });
+});
+declare function hello(socket: net.Socket, signal: AbortSignal): Promise<void>;
+`;
+
+describe('require-drain-in-finally: type information', () => {
+  typedRuleTester.run('typed: client sockets', rule, { valid: [clientSocket], invalid: [] });
+  untypedRuleTester.run('untyped: client sockets', rule, {
+    valid: [],
+    invalid: [{ code: clientSocket, errors: [{ messageId: 'missingDrain', line: 7 }] }],
+  });
 });
 
 const plugin = { rules: { 'require-drain-in-finally': rule as never } };
