@@ -1,15 +1,9 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createAbortSignalFinder, type AbortSignalInScope } from '../utils/abort-signal.js';
 import { createRule } from '../utils/create-rule.js';
+import { isLoop, isRepeatedPart, type Loop } from '../utils/loops.js';
 import { planRuntimeImport } from '../utils/runtime-import.js';
 import { createSleepRecognizer, sleepFunctionsSchema, type BareSleep, type SleepFunctionOption } from '../utils/sleep.js';
-
-type Loop =
-  | TSESTree.DoWhileStatement
-  | TSESTree.ForInStatement
-  | TSESTree.ForOfStatement
-  | TSESTree.ForStatement
-  | TSESTree.WhileStatement;
 
 export interface Options {
   /** `autofix` applies the rewrite when it is unambiguous; `suggestion` only offers it. */
@@ -23,33 +17,6 @@ const DEFAULT_OPTIONS: Options = { fix: 'autofix', additionalSleepFunctions: [] 
 const SLEEP_UNTIL_SHUTDOWN = 'sleepUntilShutdown';
 /** Suggestion texts show the delay; a long expression is elided so the editor menu stays readable. */
 const MAX_SHOWN_DELAY = 24;
-
-function isLoop(node: TSESTree.Node): node is Loop {
-  switch (node.type) {
-    case AST_NODE_TYPES.DoWhileStatement:
-    case AST_NODE_TYPES.ForInStatement:
-    case AST_NODE_TYPES.ForOfStatement:
-    case AST_NODE_TYPES.ForStatement:
-    case AST_NODE_TYPES.WhileStatement:
-      return true;
-    default:
-      return false;
-  }
-}
-
-/** The parts of a loop that run on every iteration (not `for` init, not the `for…of` iterable). */
-function isRepeatedPart(loop: Loop, child: TSESTree.Node): boolean {
-  if (child === loop.body) return true;
-  switch (loop.type) {
-    case AST_NODE_TYPES.WhileStatement:
-    case AST_NODE_TYPES.DoWhileStatement:
-      return child === loop.test;
-    case AST_NODE_TYPES.ForStatement:
-      return child === loop.test || child === loop.update;
-    default:
-      return false;
-  }
-}
 
 /** Code in these runs in a different function (or at class-definition time), not in the loop. */
 function isFunctionBoundary(node: TSESTree.Node): boolean {
