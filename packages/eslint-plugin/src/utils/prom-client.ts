@@ -31,7 +31,11 @@ export type PromClientValue =
       readonly config?: TSESTree.Node;
     }
   /** `metric.labels(…)`: its methods take no labels, but its `startTimer()` end function does. */
-  | { readonly kind: 'child' }
+  | {
+      readonly kind: 'child';
+      /** The parent metric's class, when known. */
+      readonly metricClass?: MetricClass;
+    }
   /** The function `startTimer()` returns: `end({ status })` adds labels. */
   | { readonly kind: 'timerEnd' };
 
@@ -165,7 +169,7 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
         const method = staticPropertyName(callee);
         if (method !== 'labels' && method !== 'startTimer') return undefined;
         const receiver = classify(callee.object, depth + 1);
-        if (method === 'labels') return receiver?.kind === 'metric' ? { kind: 'child' } : undefined;
+        if (method === 'labels') return receiver?.kind === 'metric' ? childOf(receiver.metricClass) : undefined;
         return receiver?.kind === 'metric' || receiver?.kind === 'child' ? { kind: 'timerEnd' } : undefined;
       }
       case AST_NODE_TYPES.LogicalExpression:
@@ -197,7 +201,7 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
     const path = match?.[1]?.split('.');
     if (!path) return undefined;
     if (path.length === 1 && isMetricClass(path[0])) return { kind: 'metric', metricClass: path[0] };
-    if (path.length === 2 && isMetricClass(path[0]) && path[1] === 'Internal') return { kind: 'child' };
+    if (path.length === 2 && isMetricClass(path[0]) && path[1] === 'Internal') return childOf(path[0]);
     return undefined;
   }
 
@@ -466,6 +470,10 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
   }
 
   return { constructedMetric, classify: (node) => classify(node), labelInputs, readConfig };
+}
+
+function childOf(metricClass: MetricClass | undefined): PromClientValue {
+  return metricClass ? { kind: 'child', metricClass } : { kind: 'child' };
 }
 
 function isStartTimerCall(node: TSESTree.Node): node is TSESTree.CallExpression {
