@@ -51,7 +51,7 @@ type Classification =
   | undefined;
 
 /** `signal`, `abortSignal`, `shutdownSignal` — not `SIGNAL`, `signals` or `isSignal`-like booleans' types. */
-const SIGNAL_NAME = /^(?:signal|[a-z][A-Za-z0-9]*Signal)$/u;
+export const SIGNAL_NAME = /^(?:signal|[a-z][A-Za-z0-9]*Signal)$/u;
 
 /** Initialisers that certainly do not produce an AbortSignal, whatever the variable is called. */
 function isObviouslyNotASignal(node: TSESTree.Node): boolean {

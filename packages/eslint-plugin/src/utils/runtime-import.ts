@@ -29,8 +29,14 @@ const NEXT_LINE_DIRECTIVE =
 /** Tokens that continue an expression across a newline when there is no semicolon (ASI hazards). */
 const CONTINUATION_START = /^[([`+\-/*,.]/u;
 
-function isRuntimeSource(node: TSESTree.Node | null | undefined): node is TSESTree.StringLiteral {
-  return node?.type === AST_NODE_TYPES.Literal && node.value === RUNTIME_MODULE;
+/** `node:events` and `events` name the same built-in module; other specifiers must match exactly. */
+function sameModule(specifier: string, module: string): boolean {
+  const bare = (s: string): string => (s.startsWith('node:') ? s.slice('node:'.length) : s);
+  return specifier === module || (module.startsWith('node:') && bare(specifier) === bare(module));
+}
+
+function isModuleSource(node: TSESTree.Node | null | undefined, module: string): node is TSESTree.StringLiteral {
+  return node?.type === AST_NODE_TYPES.Literal && typeof node.value === 'string' && sameModule(node.value, module);
 }
 
 function isRequireCall(node: TSESTree.Node | null | undefined): node is TSESTree.CallExpression {
@@ -126,31 +132,31 @@ function importedName(specifier: TSESTree.ImportSpecifier): string {
 }
 
 /** Value imports of the runtime (`import type` cannot be used at run time). */
-function runtimeImports(program: TSESTree.Program): TSESTree.ImportDeclaration[] {
+function runtimeImports(program: TSESTree.Program, module: string): TSESTree.ImportDeclaration[] {
   return program.body.filter(
     (s): s is TSESTree.ImportDeclaration =>
-      s.type === AST_NODE_TYPES.ImportDeclaration && s.importKind !== 'type' && isRuntimeSource(s.source),
+      s.type === AST_NODE_TYPES.ImportDeclaration && s.importKind !== 'type' && isModuleSource(s.source, module),
   );
 }
 
 /** `import rt = require('@ghostguard/runtime')` in TypeScript. */
-function runtimeImportEquals(program: TSESTree.Program): TSESTree.TSImportEqualsDeclaration | undefined {
+function runtimeImportEquals(program: TSESTree.Program, module: string): TSESTree.TSImportEqualsDeclaration | undefined {
   return program.body.find(
     (s): s is TSESTree.TSImportEqualsDeclaration =>
       s.type === AST_NODE_TYPES.TSImportEqualsDeclaration &&
       s.importKind !== 'type' &&
       s.moduleReference.type === AST_NODE_TYPES.TSExternalModuleReference &&
-      isRuntimeSource(s.moduleReference.expression),
+      isModuleSource(s.moduleReference.expression, module),
   );
 }
 
 /** Top-level `const x = require('@ghostguard/runtime')` / `const { … } = require(…)`. */
-function runtimeRequires(program: TSESTree.Program): TSESTree.VariableDeclarator[] {
+function runtimeRequires(program: TSESTree.Program, module: string): TSESTree.VariableDeclarator[] {
   const found: TSESTree.VariableDeclarator[] = [];
   for (const s of program.body) {
     if (s.type !== AST_NODE_TYPES.VariableDeclaration) continue;
     for (const d of s.declarations) {
-      if (isRequireCall(d.init) && isRuntimeSource(d.init.arguments[0])) found.push(d);
+      if (isRequireCall(d.init) && isModuleSource(d.init.arguments[0], module)) found.push(d);
     }
   }
   return found;
@@ -345,11 +351,19 @@ function extendRequire(
  * something else.
  */
 export function planRuntimeImport(sourceCode: SourceCode, names: readonly string[]): RuntimeImportPlan | null {
+  return planModuleImport(sourceCode, RUNTIME_MODULE, names);
+}
+
+/**
+ * {@link planRuntimeImport} for any module, e.g. `node:events` (which also reuses an existing
+ * `import … from 'events'`). A new import or `require` names `module` as given.
+ */
+export function planModuleImport(sourceCode: SourceCode, module: string, names: readonly string[]): RuntimeImportPlan | null {
   const program = sourceCode.ast;
   const commonJs = isCommonJs(sourceCode);
-  const imports = commonJs ? [] : runtimeImports(program);
-  const importEquals = commonJs ? undefined : runtimeImportEquals(program);
-  const requires = commonJs ? runtimeRequires(program) : [];
+  const imports = commonJs ? [] : runtimeImports(program, module);
+  const importEquals = commonJs ? undefined : runtimeImportEquals(program, module);
+  const requires = commonJs ? runtimeRequires(program, module) : [];
 
   const refs: Record<string, string> = {};
   const missing: string[] = [];
@@ -384,8 +398,8 @@ export function planRuntimeImport(sourceCode: SourceCode, names: readonly string
       if (fix) return [fix];
     }
     const line = commonJs
-      ? `const { ${list} } = require(${q}${RUNTIME_MODULE}${q})`
-      : `import { ${list} } from ${q}${RUNTIME_MODULE}${q}`;
+      ? `const { ${list} } = require(${q}${module}${q})`
+      : `import { ${list} } from ${q}${module}${q}`;
     const anchor = insertionAnchor(program, commonJs);
     return [anchor ? insertAfter(sourceCode, fixer, anchor, line, style) : insertAtTop(sourceCode, fixer, line, style)];
   };
