@@ -252,7 +252,7 @@ export default createRule<Options, MessageIds>({
       while (holder && holder.type !== AST_NODE_TYPES.ExpressionStatement && !isFunctionNode(holder)) holder = holder.parent;
       if (holder?.type !== AST_NODE_TYPES.ExpressionStatement) return [];
       const block = holder.parent;
-      if (block.type !== AST_NODE_TYPES.BlockStatement && block.type !== AST_NODE_TYPES.Program) return [];
+      if (block.type !== AST_NODE_TYPES.BlockStatement) return [];
       const index = block.body.indexOf(holder);
       const previous = block.body[index - 1];
       if (previous?.type !== AST_NODE_TYPES.TryStatement) return [];

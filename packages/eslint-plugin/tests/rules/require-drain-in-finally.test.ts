@@ -264,6 +264,26 @@ wss.on('connection', async (ws) => {
   }
 });
 `,
+  // Odd shapes never crash the rule.
+  `
+${IMPORT}
+drainTasks();
+superviseTasks();
+wss.on('connection', async (ws) => {
+  const tasks = new Set();
+  createNamedTask();
+  createNamedTask(...args);
+  createNamedTask('a', body, { tasks: undefined });
+  createNamedTask('b', body, { [key]: tasks });
+  createNamedTask('c', body, { ['tasks']: tasks });
+  try {
+    await superviseTasks(...lists);
+  } finally {
+    await drainTasks(...lists);
+    await drainTasks(tasks);
+  }
+});
+`,
   // Registered through a call that is not a handler unless configured.
   `
 ${IMPORT}
