@@ -85,6 +85,11 @@ controller.signal.addEventListener('abort', () => process.exit(0));`,
   `function run(xhr) { xhr.addEventListener('abort', () => {}); }`,
   `function run(signal) { signal.addEventListener('change', () => {}); }`,
   `function run(signal) { signal.addEventListener(); signal.addEventListener('abort'); signal.addEventListener('abort', ...handlers); }`,
+  // The same function object every time: EventTarget adds it once.
+  `function onShutdown() {}
+export function watch(signal) { signal.addEventListener('abort', onShutdown); }`,
+  `const stop = () => process.exit(1);
+for (const signal of signals) shared.signal.addEventListener('abort', stop);`,
   // `onabort` is a single slot: assigning it again replaces the old listener.
   `function run(signal) { signal.onabort = () => {}; }`,
   // APIs that remove their own listener (measured on Node.js 20.20).
@@ -232,6 +237,11 @@ module.exports.wait = function (signal) { signal?.addEventListener('abort', () =
   },
   {
     code: `function run(signal) { signal.addEventListener('abort', handler, true); }`,
+    errors: [leaked('call')],
+  },
+  {
+    code: `let onAbort = () => {};
+export function watch(signal) { onAbort = () => {}; signal.addEventListener('abort', onAbort); }`,
     errors: [leaked('call')],
   },
   // addAbortListener with its Disposable dropped.
