@@ -14,13 +14,14 @@ import { RUNTIME_MODULE } from '../utils/runtime-import.js';
 import {
   additionalHandlersSchema,
   createWsHandlerDetector,
+  dottedPath,
   isFunctionNode,
   type CustomHandlerPattern,
   type FunctionNode,
   type WsHandler,
 } from '../utils/ws-handler.js';
 
-type Options = [{ additionalHandlers?: CustomHandlerPattern[] }];
+type Options = [{ additionalHandlers?: CustomHandlerPattern[]; drainFunctions?: string[] }];
 type MessageIds = 'missingDrain' | 'drainOutsideFinally' | 'drainBeforeSupervise' | 'suggestMoveIntoFinally';
 type Variable = TSESLint.Scope.Variable;
 const { DefinitionType } = TSESLint.Scope;
@@ -140,30 +141,40 @@ export default createRule<Options, MessageIds>({
       requiresTypeChecking: false,
     },
     hasSuggestions: true,
-    defaultOptions: [{ additionalHandlers: [] }],
+    defaultOptions: [{ additionalHandlers: [], drainFunctions: [] }],
     messages: {
       missingDrain:
         'Tasks started into `{{set}}` in this connection handler ({{handler}}) are never drained: when the connection ends they keep running and keep the connection reachable. Supervise them with `superviseTasks` in a `try` and call `drainTasks({{set}}, …)` in its `finally`, or start them with `superviseSession`.',
       drainOutsideFinally:
-        '`drainTasks({{set}}, …)` is not in a `finally`: a throw, an early return or a hung `await` before it skips the drain and the tasks outlive the connection. Call it in the `finally` of the `try` that runs `superviseTasks`.',
+        '`{{drain}}({{set}}, …)` is not in a `finally`: a throw, an early return or a hung `await` before it skips the drain and the tasks outlive the connection. Call it in the `finally` of the `try` that runs `superviseTasks`.',
       drainBeforeSupervise:
-        '`drainTasks({{set}}, …)` runs before `superviseTasks` supervises `{{set}}`: it tears the tasks down before anything watched them (or supervises tasks that were already drained). Supervise in the `try`, drain in its `finally`.',
+        '`{{drain}}({{set}}, …)` runs before `superviseTasks` supervises `{{set}}`: it tears the tasks down before anything watched them (or supervises tasks that were already drained). Supervise in the `try`, drain in its `finally`.',
       suggestMoveIntoFinally: 'Move this drain into the `finally` of the `try` just before it, so it runs however the `try` ends.',
     },
     schema: [
       {
         type: 'object',
         additionalProperties: false,
-        properties: { additionalHandlers: additionalHandlersSchema },
+        properties: {
+          additionalHandlers: additionalHandlersSchema,
+          drainFunctions: {
+            type: 'array',
+            description:
+              "Your own functions that drain the task set passed as their first argument, like `drainTasks` (a plain name matches a function or method of that name; a dotted name, e.g. `conn.teardown`, that exact callee). They are held to the same rules as `drainTasks`.",
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+          },
+        },
       },
     ],
   },
-  defaultOptions: [{ additionalHandlers: [] }],
+  defaultOptions: [{ additionalHandlers: [], drainFunctions: [] }],
   create(context, [options]) {
     const sourceCode = context.sourceCode;
     // Nothing to check in a file that never names the runtime; keeps `strict` cheap.
     if (!sourceCode.text.includes(RUNTIME_MODULE)) return {};
     const detector = createWsHandlerDetector(context, { additionalHandlers: options.additionalHandlers });
+    const drainFunctions = new Set(options.drainFunctions ?? []);
     const ownedSets: OwnedTaskSet[] = [];
     const drains: SetCall[] = [];
     const supervisions: SetCall[] = [];
@@ -174,8 +185,17 @@ export default createRule<Options, MessageIds>({
       const callee = skipTypeWrappers(call.callee);
       if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
       const reference = resolveModuleReference(sourceCode, callee);
-      if (reference?.module !== RUNTIME_MODULE) return undefined;
-      return RUNTIME_FUNCTIONS.find((name) => matchesModuleExport(reference, { module: RUNTIME_MODULE, path: [name] }));
+      if (reference?.module === RUNTIME_MODULE) {
+        return RUNTIME_FUNCTIONS.find((name) => matchesModuleExport(reference, { module: RUNTIME_MODULE, path: [name] }));
+      }
+      return isConfiguredDrain(callee) ? 'drainTasks' : undefined;
+    }
+
+    function isConfiguredDrain(callee: TSESTree.Identifier | TSESTree.MemberExpression): boolean {
+      if (drainFunctions.size === 0) return false;
+      const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : staticPropertyName(callee);
+      const dotted = dottedPath(callee);
+      return (name !== undefined && drainFunctions.has(name)) || (dotted !== undefined && drainFunctions.has(dotted));
     }
 
     /** The `tasks` value of `createNamedTask`'s options: an object literal or a `const` naming one. */
@@ -347,6 +367,11 @@ export default createRule<Options, MessageIds>({
       });
     }
 
+    /** `drainTasks`, `rt.drainTasks`, `drain` (an alias): the callee as written, for messages. */
+    function calleeText(call: TSESTree.CallExpression): string {
+      return sourceCode.getText(skipTypeWrappers(call.callee));
+    }
+
     function checkSet(set: OwnedTaskSet, reported: Set<TSESTree.CallExpression>): void {
       const setDrains = drains.filter((d) => mentions(d.argument, set));
       if (setDrains.length === 0) {
@@ -362,12 +387,12 @@ export default createRule<Options, MessageIds>({
         // A drain of several owned sets at once is reported once.
         if (reported.has(drain.call)) continue;
         if (verdict === 'beforeSupervise') {
-          context.report({ node: drain.call, messageId: 'drainBeforeSupervise', data: { set: set.text } });
+          context.report({ node: drain.call, messageId: 'drainBeforeSupervise', data: { set: set.text, drain: calleeText(drain.call) } });
         } else if (verdict === 'outsideFinally' && !drainedInFinally) {
           context.report({
             node: drain.call,
             messageId: 'drainOutsideFinally',
-            data: { set: set.text },
+            data: { set: set.text, drain: calleeText(drain.call) },
             suggest: moveIntoFinallySuggestion(drain.call),
           });
         } else {

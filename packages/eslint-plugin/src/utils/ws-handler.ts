@@ -188,7 +188,7 @@ function outermostSameValue(node: TSESTree.Node): TSESTree.Node {
 }
 
 /** `a.b.c` / `this.server` for identifier/this member chains; undefined for anything else. */
-function dottedPath(node: TSESTree.Node): string | undefined {
+export function dottedPath(node: TSESTree.Node): string | undefined {
   const inner = unwrapTypes(node);
   if (inner.type === AST_NODE_TYPES.Identifier) return inner.name;
   if (inner.type === AST_NODE_TYPES.ThisExpression) return 'this';

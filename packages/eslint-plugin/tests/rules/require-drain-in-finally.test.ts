@@ -5,7 +5,9 @@ import rule from '../../src/rules/require-drain-in-finally.js';
 import { commonJsLanguageOptions, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
 
 type MessageIds = 'missingDrain' | 'drainOutsideFinally' | 'drainBeforeSupervise' | 'suggestMoveIntoFinally';
-type Options = [{ additionalHandlers?: { method: string; object?: string; event?: string; properties?: string[] }[] }];
+type Options = [
+  { additionalHandlers?: { method: string; object?: string; event?: string; properties?: string[] }[]; drainFunctions?: string[] },
+];
 
 const IMPORT = `import { createNamedTask, drainTasks, superviseTasks } from '@ghostguard/runtime';`;
 const HANDLER = "`'connection'` listener";
@@ -38,6 +40,17 @@ wss.on('connection', async (ws) => {
   } finally {
     watch.dispose();
   }
+});
+`,
+  // A Session handed to a helper: only superviseSession creates one, and it drains it.
+  `
+import { superviseSession } from '@ghostguard/runtime';
+wss.on('connection', async (ws) => {
+  const poll = (session) => session.finite('poll', (signal) => pollOnce(ws, signal));
+  await superviseSession({ label: 'ws', signal }, (session) => {
+    session.lifetime('receive', (signal) => receive(ws, signal));
+    poll(session);
+  });
 });
 `,
   // A server-wide set (declared outside the handler) is drained when the server closes, not per connection.
@@ -328,6 +341,86 @@ wss.on('connection', (ws) => {
       { messageId: 'missingDrain', data: { set: 'conn.tasks', handler: HANDLER }, line: 7 },
     ],
   },
+  // A home-made session (not superviseSession's): its lifetime() puts tasks into the handler's set.
+  {
+    code: `
+import { createNamedTask } from '@ghostguard/runtime';
+wss.on('connection', (ws) => {
+  const tasks = new Set();
+  const session = { lifetime: (name, body) => createNamedTask(name, body, { tasks }) };
+  session.lifetime('receive', (signal) => receive(ws, signal));
+});
+`,
+    errors: [{ messageId: 'missingDrain', data: { set: 'tasks', handler: HANDLER }, line: 5, column: 47 }],
+  },
+  // drainFunctions: your own drain helpers count as drains, and are held to the same rules.
+  {
+    code: `
+import { createNamedTask as spawn, superviseTasks, drainTasks as drain } from '@ghostguard/runtime';
+wss.on('connection', async (ws) => {
+  const tasks = new Set();
+  const other = new Set();
+  spawn('a', (signal) => a(signal), { tasks });
+  spawn('b', (signal) => b(signal), { tasks: other });
+  try {
+    await superviseTasks(tasks, { label: 'ws' });
+  } finally {
+    await teardown(tasks);
+  }
+  await conn.drainAll(other);
+  drain(other);
+  flush(other);
+});
+`,
+    options: [{ drainFunctions: ['teardown', 'conn.drainAll'] }],
+    errors: [
+      {
+        messageId: 'drainOutsideFinally',
+        data: { set: 'other', drain: 'conn.drainAll' },
+        line: 13,
+        suggestions: [
+          {
+            messageId: 'suggestMoveIntoFinally',
+            output: `
+import { createNamedTask as spawn, superviseTasks, drainTasks as drain } from '@ghostguard/runtime';
+wss.on('connection', async (ws) => {
+  const tasks = new Set();
+  const other = new Set();
+  spawn('a', (signal) => a(signal), { tasks });
+  spawn('b', (signal) => b(signal), { tasks: other });
+  try {
+    await superviseTasks(tasks, { label: 'ws' });
+  } finally {
+    await teardown(tasks);
+    await conn.drainAll(other);
+  }
+  drain(other);
+  flush(other);
+});
+`,
+          },
+        ],
+      },
+      { messageId: 'drainOutsideFinally', data: { set: 'other', drain: 'drain' }, line: 14, suggestions: [] },
+    ],
+  },
+  {
+    code: `
+${IMPORT}
+wss.on('connection', async (ws) => {
+  const tasks = new Set();
+  createNamedTask('a', (signal) => a(signal), { tasks });
+  try {
+    await helpers.teardown(tasks);
+    await superviseTasks(tasks, { label: 'ws' });
+  } finally {
+    ws.close();
+  }
+});
+`,
+    options: [{ drainFunctions: ['teardown'] }],
+    errors: [{ messageId: 'drainBeforeSupervise', data: { set: 'tasks', drain: 'helpers.teardown' }, line: 7 }],
+  },
   // Two sets: only the undrained one.
   {
     code: `
@@ -473,7 +566,7 @@ wss.on('connection', async (ws) => {
     errors: [
       {
         messageId: 'drainOutsideFinally',
-        data: { set: 'tasks' },
+        data: { set: 'tasks', drain: 'drainTasks' },
         line: 11,
         column: 9,
         suggestions: [
@@ -712,7 +805,7 @@ wss.on('connection', async (ws) => {
   }
 });
 `,
-    errors: [{ messageId: 'drainBeforeSupervise', data: { set: 'tasks' }, line: 7, column: 11 }],
+    errors: [{ messageId: 'drainBeforeSupervise', data: { set: 'tasks', drain: 'drainTasks' }, line: 7, column: 11 }],
   },
   // Supervision in the finally, after the drain.
   {
@@ -760,7 +853,7 @@ wss.on('connection', async (ws) => {
   await drainTasks([...a, ...b], { label: 'ws', timeoutMs: 1000 });
 });
 `,
-    errors: [{ messageId: 'drainOutsideFinally', data: { set: 'a' }, line: 8, suggestions: [] }],
+    errors: [{ messageId: 'drainOutsideFinally', data: { set: 'a', drain: 'drainTasks' }, line: 8, suggestions: [] }],
   },
   // CommonJS drain after try, in a .js file: the suggestion keeps the require style untouched.
   {
@@ -876,10 +969,14 @@ describe('require-drain-in-finally options schema', () => {
 
   it('accepts a well-formed pattern list', () => {
     expect(lintWith({ additionalHandlers: [{ method: 'onClient', object: 'hub', event: 'x', properties: ['open'] }] })).toEqual([]);
+    expect(lintWith({ drainFunctions: ['teardown', 'conn.drainAll'] })).toEqual([]);
   });
 
   it.each([
-    [{ drainFunctions: [] }, /Unexpected property "drainFunctions"\. Expected properties: "additionalHandlers"/],
+    [{ drainFunction: [] }, /Unexpected property "drainFunction"\. Expected properties: "additionalHandlers", "drainFunctions"/],
+    [{ drainFunctions: 'teardown' }, /Value "teardown" should be array/],
+    [{ drainFunctions: [''] }, /Value "" should NOT be shorter than 1 characters/],
+    [{ drainFunctions: ['a', 'a'] }, /should NOT have duplicate items/],
     [{ additionalHandlers: [{ object: 'hub' }] }, /required property 'method'/],
     [{ additionalHandlers: [{ method: 'on', extra: true }] }, /Unexpected property "extra"/],
     [{ additionalHandlers: 'on' }, /Value "on" should be array/],
