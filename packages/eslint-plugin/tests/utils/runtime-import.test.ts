@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, ESLintUtils, type TSESTree } from '@typescript-eslint/utils';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { isCommonJs, planRuntimeImport } from '../../src/utils/runtime-import.js';
+import { isCommonJs, planModuleImport, planRuntimeImport } from '../../src/utils/runtime-import.js';
 import { commonJsLanguageOptions, untypedRuleTester } from '../rule-tester.js';
 
 /**
@@ -19,11 +19,18 @@ const wantsRule = ESLintUtils.RuleCreator.withoutDocs({
   create(context) {
     return {
       CallExpression(node: TSESTree.CallExpression) {
-        if (node.callee.type !== AST_NODE_TYPES.Identifier || node.callee.name !== 'wants') return;
-        const names = node.arguments.flatMap((a) =>
+        if (node.callee.type !== AST_NODE_TYPES.Identifier) return;
+        const strings = node.arguments.flatMap((a) =>
           a.type === AST_NODE_TYPES.Literal && typeof a.value === 'string' ? [a.value] : [],
         );
-        const plan = planRuntimeImport(context.sourceCode, names);
+        // `wantsFrom('node:events', 'addAbortListener')` plans an import from another module.
+        if (node.callee.name !== 'wants' && node.callee.name !== 'wantsFrom') return;
+        const [module, ...fromModule] = strings;
+        const names = node.callee.name === 'wants' ? strings : fromModule;
+        const plan =
+          node.callee.name === 'wants'
+            ? planRuntimeImport(context.sourceCode, names)
+            : planModuleImport(context.sourceCode, module ?? '', names);
         if (!plan) {
           context.report({ node, messageId: 'clash' });
           return;
@@ -206,6 +213,25 @@ untypedRuleTester.run('planRuntimeImport (ESM)', wantsRule, {
         "import { drainTasks, sleepUntilShutdown } from '@ghostguard/runtime';\n[drainTasks];\n[sleepUntilShutdown];\n",
       ],
       errors: [{ messageId: 'planned' }, { messageId: 'planned' }],
+    },
+    {
+      name: 'planModuleImport: `node:events` extends an existing import from `events`',
+      code: "import { once } from 'events';\nwantsFrom('node:events', 'addAbortListener');\n",
+      output: "import { once, addAbortListener } from 'events';\n[addAbortListener];\n",
+      errors: planned,
+    },
+    {
+      name: 'planModuleImport: a new import names the module as given',
+      code: "import fs from 'node:fs';\nwantsFrom('node:events', 'addAbortListener', 'once');\n",
+      output: "import fs from 'node:fs';\nimport { addAbortListener, once } from 'node:events';\n[addAbortListener, once];\n",
+      errors: planned,
+    },
+    {
+      name: 'planModuleImport: another package with a similar name is not reused',
+      code: "import { once } from 'events-extra';\nwantsFrom('node:events', 'addAbortListener');\n",
+      output:
+        "import { once } from 'events-extra';\nimport { addAbortListener } from 'node:events';\n[addAbortListener];\n",
+      errors: planned,
     },
     {
       name: 'clash with a module-level declaration',
