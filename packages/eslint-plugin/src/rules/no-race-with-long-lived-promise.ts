@@ -16,6 +16,8 @@ const { DefinitionType } = TSESLint.Scope;
 
 /** Emitter methods whose listener runs on every event (not `once`). */
 const LISTENER_METHODS = new Set(['on', 'addListener', 'prependListener', 'addEventListener']);
+/** Events an emitter fires once in its life: their listeners do not repeat. */
+const ONE_SHOT_EVENTS = new Set(['close', 'end', 'finish', 'exit', 'ready', 'listening', 'open', 'disconnect']);
 const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'global', 'self']);
 const SLEEP_UNTIL_SHUTDOWN = 'sleepUntilShutdown';
 /** How many callers deep "a function called in a loop" is followed. */
@@ -161,6 +163,7 @@ export default createRule<Options, MessageIds>({
       if (method === undefined || !LISTENER_METHODS.has(method)) return undefined;
       if (method === 'addEventListener' && isOnceOption(call.arguments[2])) return undefined;
       const event = staticString(call.arguments[0]);
+      if (event !== undefined && ONE_SHOT_EVENTS.has(event)) return undefined;
       return event === undefined ? 'this event listener' : `this '${event}' listener`;
     }
 

@@ -21,6 +21,7 @@ const valid: (ValidTestCase<[]> | string)[] = [
   `${SHUTDOWN}function tick() {\n  return Promise.race([work(), shutdown]);\n}\ntick();`,
   `${SHUTDOWN}setTimeout(async () => {\n  await Promise.race([work(), shutdown]);\n}, 1000);`,
   `${SHUTDOWN}ws.once('message', async () => {\n  await Promise.race([work(), shutdown]);\n});`,
+  `async function f(req, ready) {\n  req.on('finish', () => Promise.race([ready, later()]));\n  ws.on('close', async () => { await Promise.race([ready, flush()]); });\n}`,
   `${SHUTDOWN}target.addEventListener('message', async () => {\n  await Promise.race([work(), shutdown]);\n}, { once: true });`,
   // Every element is created on each run.
   `async function f() {\n  while (more()) await Promise.race([work(), new Promise((r) => setTimeout(r, 100))]);\n}`,
