@@ -237,6 +237,30 @@ export default createRule<[Options], MessageIds>({
       return scopeType === TSESLint.Scope.ScopeType.module || scopeType === TSESLint.Scope.ScopeType.global;
     }
 
+    /**
+     * `if (!seen.has(signal)) { signal.addEventListener(…); seen.set(signal, …) }`: a memo keyed by
+     * the signal lets each signal get the listener once.
+     */
+    function isGuardedPerSignal(site: TSESTree.Node, signal: TSESTree.Node): boolean {
+      const signalText = normalizedText(signal);
+      for (let child = site, parent = site.parent; parent; child = parent, parent = parent.parent) {
+        if (parent.type !== AST_NODE_TYPES.IfStatement || parent.consequent !== child) continue;
+        const test = skipTypeWrappers(parent.test);
+        if (test.type !== AST_NODE_TYPES.UnaryExpression || test.operator !== '!') continue;
+        const call = skipTypeWrappers(test.argument);
+        if (
+          call.type === AST_NODE_TYPES.CallExpression &&
+          call.callee.type === AST_NODE_TYPES.MemberExpression &&
+          staticPropertyName(call.callee) === 'has' &&
+          call.arguments[0] !== undefined &&
+          normalizedText(call.arguments[0]) === signalText
+        ) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     /** Is `expression` an AbortSignal? The checker decides when it knows the type; else the name does. */
     function isAbortSignal(expression: TSESTree.Node): boolean {
       if (types) {
@@ -435,7 +459,7 @@ export default createRule<[Options], MessageIds>({
       if (!listener || extra.length > 0 || listener.type === AST_NODE_TYPES.SpreadElement) return;
       if (optionsArg?.type === AST_NODE_TYPES.SpreadElement || !optionsKeepListener(optionsArg)) return;
       if (!isAbortSignal(callee.object)) return;
-      if (isSameObjectEveryTime(listener)) return;
+      if (isSameObjectEveryTime(listener) || isGuardedPerSignal(call, callee.object)) return;
       const repetition = repetitionFor(callee.object, call);
       if (!repetition) return;
       const signalText = sourceCode.getText(callee.object);

@@ -90,6 +90,16 @@ controller.signal.addEventListener('abort', () => process.exit(0));`,
 export function watch(signal) { signal.addEventListener('abort', onShutdown); }`,
   `const stop = () => process.exit(1);
 for (const signal of signals) shared.signal.addEventListener('abort', stop);`,
+  // Once per signal, guarded by a memo keyed by the signal.
+  `const linked = new WeakMap();
+function link(signal) {
+  if (!linked.has(signal)) {
+    const controller = new AbortController();
+    signal.addEventListener('abort', () => controller.abort(signal.reason));
+    linked.set(signal, controller);
+  }
+  return linked.get(signal);
+}`,
   // `onabort` is a single slot: assigning it again replaces the old listener.
   `function run(signal) { signal.onabort = () => {}; }`,
   // APIs that remove their own listener (measured on Node.js 20.20).
@@ -238,6 +248,15 @@ module.exports.wait = function (signal) { signal?.addEventListener('abort', () =
   {
     code: `function run(signal) { signal.addEventListener('abort', handler, true); }`,
     errors: [leaked('call')],
+  },
+  // A memo keyed by something else does not guard the signal.
+  {
+    code: `function link(signal, key) {
+  if (!seen.has(key)) signal.addEventListener('abort', () => {});
+  else if (!seen.has(signal)) {} else signal.addEventListener('abort', () => {});
+  if (seen.has(signal)) signal.addEventListener('abort', () => {});
+}`,
+    errors: [leaked('call'), leaked('call'), leaked('call')],
   },
   {
     code: `let onAbort = () => {};
