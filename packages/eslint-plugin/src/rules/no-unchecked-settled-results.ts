@@ -244,10 +244,9 @@ export default createRule<Options, MessageIds>({
 
     /** `results.length`, `results[0]`, `results.forEach(...)`, `results.filter(...)…`. */
     function memberUse(member: TSESTree.MemberExpression, depth: number): Verdict {
-      if (member.computed && member.property.type === AST_NODE_TYPES.Literal && typeof member.property.value === 'number') {
-        return resultUse(member, depth + 1);
-      }
       const name = staticPropertyName(member);
+      // `results[0]`, `results[i]`: one result.
+      if (member.computed && name === undefined) return resultUse(member, depth + 1);
       if (name === 'length') return 'unchecked';
       const called = name === undefined ? undefined : methodCalledOn(member.object);
       if (!called || name === undefined) return 'observed';

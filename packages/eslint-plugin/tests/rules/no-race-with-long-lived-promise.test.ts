@@ -42,6 +42,9 @@ const valid: (ValidTestCase<[]> | string)[] = [
   `${SHUTDOWN}async function f() {\n  while (more()) await Promise.race([work(), undeclaredGlobal]);\n}`,
   `${SHUTDOWN}async function f() {\n  while (more()) await Promise.race([work(), getShutdown()]);\n}`,
   `import Promise from 'bluebird';\n${SHUTDOWN}async function f() {\n  while (more()) await Promise.race([work(), shutdown]);\n}`,
+  `async function f(p) {\n  const value = await p;\n  while (more()) await Promise.race([value, work()]);\n}`,
+  `async function f(conns) {\n  const closed = conns[0].closed;\n  for (let i = 0; i < 3; i++) await Promise.race([conns[i].closed, work()]);\n}`,
+  `class Holder {\n  field = Promise.race([work(), shutdown]);\n}\nconst shutdown = new Promise(() => {});`,
   // The `for` initialiser and the iterable run once.
   `${SHUTDOWN}async function f() {\n  for (const x of await Promise.race([list(), shutdown])) use(x);\n}`,
 ];
@@ -98,6 +101,14 @@ const invalid: Invalid[] = [
   {
     code: `${SHUTDOWN}wss.on('connection', async (ws) => {\n  await Promise.race([serve(ws), shutdown]);\n});`,
     errors: [report('shutdown', "this 'connection' listener")],
+  },
+  {
+    code: `${SHUTDOWN}globalThis.setInterval(() => Promise.race([check(), shutdown]), 10);`,
+    errors: [report('shutdown', 'this `setInterval` callback')],
+  },
+  {
+    code: `class Service {\n  closed = new Promise(() => {});\n  start() {\n    setInterval(() => Promise.race([this.tick(), this.closed]), 10);\n  }\n}`,
+    errors: [report('this.closed', 'this `setInterval` callback')],
   },
   // A named function called in a loop (or by a function called in one).
   {
