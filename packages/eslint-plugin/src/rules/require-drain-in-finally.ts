@@ -262,9 +262,10 @@ export default createRule<Options, MessageIds>({
     }
 
     /**
-     * Moves the statement holding `drainTasks(…)` that directly follows a `try` into that `try`'s `finally` (created
-     * after the `catch` when there is none). Only offered when the move cannot change what the
-     * statement's names refer to, drop a comment, or land after a jump in the `finally`.
+     * Moves the statement holding `drainTasks(…)` that directly follows a `try` into that `try`'s
+     * `finally` (created after the `catch` when there is none). Only offered when the move cannot
+     * change what the statement's names refer to, drop a comment, land after a jump in the
+     * `finally`, or merge with the statement before it (no semicolon).
      */
     function moveIntoFinallySuggestion(drain: TSESTree.CallExpression): TSESLint.ReportSuggestionArray<MessageIds> {
       // The whole statement moves (`await drainTasks(…)`, `void drainTasks(…).then(report)`).
@@ -283,6 +284,8 @@ export default createRule<Options, MessageIds>({
       if (finalizer && finalizerDeclaresNameUsedBy(finalizer, holder)) return [];
 
       const lastInside = finalizer ? finalizer.body.at(-1) : undefined;
+      // Semicolon-free code: `dispose()` then `(await drainTasks(…))…` on the next line would parse as one call.
+      if (lastInside && sourceCode.getLastToken(lastInside)?.value !== ';' && /^[([`+\-/]/u.test(sourceCode.getText(holder))) return [];
       const replaceFrom = finalizer ? (lastInside?.range[1] ?? finalizer.range[0] + 1) : tryStatement.range[1];
       const hasComment = sourceCode.getAllComments().some((c) => c.range[0] >= replaceFrom && c.range[1] <= holder.range[0]);
       if (hasComment) return [];

@@ -778,6 +778,22 @@ wss.on('connection', async (ws) => {
 `,
     errors: [{ messageId: 'drainOutsideFinally', line: 7, suggestions: [] }],
   },
+  {
+    code: `
+${IMPORT}
+wss.on('connection', async (ws) => {
+  const tasks = new Set()
+  createNamedTask('a', (signal) => a(signal), { tasks })
+  try {
+    await superviseTasks(tasks, { label: 'ws' })
+  } finally {
+    watch.dispose()
+  }
+  (await drainTasks(tasks, { label: 'ws', timeoutMs: 1000 })).stuck.forEach(report)
+})
+`,
+    errors: [{ messageId: 'drainOutsideFinally', suggestions: [] }],
+  },
   // A drain in a close listener is not in a finally.
   {
     code: `
