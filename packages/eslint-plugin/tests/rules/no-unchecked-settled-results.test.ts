@@ -158,11 +158,17 @@ const suggestions: Invalid[] = [
   { code: `async function f() {\n  await Promise.allSettled(items.map(save));\n}`, errors: [{ messageId: 'discarded', suggestions: [] }] },
 ];
 
+const TYPED_ONLY_OVERLOAD = `declare global {\n  interface PromiseConstructor {\n    allSettled(jobs: Promise<void>[]): Promise<number[]>;\n  }\n}\ndeclare function a(): Promise<void>;\nexport async function f() {\n  await Promise.allSettled([a()]);\n}`;
+
 /** Type information confirms `Promise` and the result type; it also sees `Promise` under another name. */
 const typedValid: ValidTestCase<[]>[] = [
   // A local class with a static `allSettled` of another shape is not the global combinator.
   {
     code: `declare const P: { allSettled(xs: unknown[]): Promise<number[]> };\nexport async function f() {\n  await P.allSettled([a()]);\n}\ndeclare function a(): Promise<void>;`,
+  },
+  // The global `Promise`, but the overload chosen does not yield settled results.
+  {
+    code: TYPED_ONLY_OVERLOAD,
   },
   {
     code: `export async function f(p: Promise<void>[]) {\n  const results: PromiseSettledResult<void>[] = await Promise.allSettled(p);\n  return results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');\n}`,
@@ -204,7 +210,15 @@ function asTyped<T extends { filename?: string }>(cases: T[]): T[] {
 }
 
 describe('no-unchecked-settled-results', () => {
-  untypedRuleTester.run('without type information', rule, { valid, invalid: [...invalid, ...suggestions] });
+  untypedRuleTester.run('without type information', rule, {
+    valid,
+    invalid: [
+      ...invalid,
+      ...suggestions,
+      // Without types the overload is invisible: reported like any other discarded call.
+      { code: TYPED_ONLY_OVERLOAD, errors: [{ messageId: 'discarded', suggestions: [{ messageId: 'suggestGatherWithLogging', output: `${IMPORT}${TYPED_ONLY_OVERLOAD.replace('await Promise.allSettled([a()])', "await gatherWithLogging([() => a()], { label: 'f' })")}` }] }] },
+    ],
+  });
   typedRuleTester.run('with type information', rule, {
     valid: [...typedValid, ...asTyped(valid.map((c) => (typeof c === 'string' ? { code: c } : c)))],
     invalid: [...typedInvalid, ...asTyped([...invalid, ...suggestions])],
