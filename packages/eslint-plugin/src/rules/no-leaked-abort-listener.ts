@@ -513,6 +513,17 @@ export default createRule<[Options], MessageIds>({
       }
     }
 
+    /**
+     * A listener handed in by the caller (`watch(signal, fn)`) may be removed by a sibling function
+     * with its own parameter (`unwatch(signal, fn)`): for parameters the name is enough.
+     */
+    function isRemoved(listener: Variable | string | undefined): boolean {
+      if (listener === undefined) return false;
+      if (typeof listener === 'string') return removedTexts.has(listener);
+      const isParameter = listener.defs[0]?.type === TSESLint.Scope.DefinitionType.Parameter;
+      return removedVariables.has(listener) || (isParameter && removedTexts.has(listener.name));
+    }
+
     function isAddAbortListener(callee: TSESTree.Node): boolean {
       return matchesModuleExport(resolveModuleReference(sourceCode, callee), { module: 'events', path: [ADD_ABORT_LISTENER] });
     }
@@ -544,7 +555,10 @@ export default createRule<[Options], MessageIds>({
           if (method === 'removeEventListener' && isAbortEvent(call.arguments[0]) && call.arguments[1]) {
             const identity = listenerIdentity(call.arguments[1]);
             if (typeof identity === 'string') removedTexts.add(identity);
-            else if (identity) removedVariables.add(identity);
+            else if (identity) {
+              removedVariables.add(identity);
+              removedTexts.add(identity.name);
+            }
             return;
           }
           if (options.checkAbortSignalAny !== false && method === 'any' && isGlobalAbortSignalAny(callee)) {
@@ -556,8 +570,7 @@ export default createRule<[Options], MessageIds>({
       },
       'Program:exit'() {
         for (const { listener, report } of candidates) {
-          const removed = typeof listener === 'string' ? removedTexts.has(listener) : listener !== undefined && removedVariables.has(listener);
-          if (!removed) context.report(report);
+          if (!isRemoved(listener)) context.report(report);
         }
       },
     };

@@ -40,6 +40,9 @@ const valid: (string | ValidTestCase<Options>)[] = [
   stop() { this.signal.removeEventListener('abort', this.onAbort); }
   onAbort() {}
 }`,
+  // A caller-supplied listener removed by a sibling function's parameter of the same name.
+  `export function watch(signal, listener) { signal.addEventListener('abort', listener); }
+export function unwatch(signal, listener) { signal.removeEventListener('abort', listener); }`,
   // Removed by its own `signal` option, or options nobody can read.
   `function run(signal, cleanup) { signal.addEventListener('abort', () => {}, { signal: cleanup.signal }); }`,
   `function run(signal) { const { signal: until } = new AbortController(); signal.addEventListener('abort', () => {}, { once: true, signal: until }); }`,
@@ -81,6 +84,32 @@ controller.signal.addEventListener('abort', () => process.exit(0));`,
     this.controller.signal.addEventListener('abort', () => this.close());
   }
 }`,
+  `class Child {
+  constructor(signal) { signal.addEventListener('abort', () => this.close()); }
+}`,
+  // Callbacks that run once, or that the rule cannot know about.
+  `(function (signal) { signal.addEventListener('abort', () => {}); })(shutdown.signal);`,
+  `new Worker(function (signal) { signal.addEventListener('abort', () => {}); });`,
+  `registry[kind]((signal) => { signal.addEventListener('abort', () => {}); });`,
+  `const handlers = [(signal) => signal.addEventListener('abort', () => {})];`,
+  `async function run() {
+  const controller = new AbortController();
+  ready.then(() => controller.signal.addEventListener('abort', () => {}));
+  setTimeout(() => controller.signal.addEventListener('abort', () => {}), 10);
+  process.nextTick(() => controller.signal.addEventListener('abort', () => {}));
+  await done;
+}`,
+  // Where the signal comes from is unknown: an undeclared global, \`this\` outside a class, a reassigned parameter.
+  `function run() { signal.addEventListener('abort', () => {}); }`,
+  `function run() { this.signal.addEventListener('abort', () => {}); }`,
+  `function run(signal) { signal = AbortSignal.timeout(10); signal.addEventListener('abort', () => {}); }`,
+  `try { x(); } catch (signal) { for (;;) signal.addEventListener('abort', () => {}); }`,
+  // Options that remove it or that the rule cannot read.
+  `function run(signal) { signal.addEventListener('abort', () => {}, 'capture'); signal.addEventListener('abort', () => {}, { ['once']: true }); }`,
+  // Incomplete calls.
+  `import { addAbortListener } from 'node:events';
+function watch(signal) { addAbortListener(signal); addAbortListener(...args); }`,
+  `function run(signals) { for (;;) AbortSignal.any([...signals, , AbortSignal.timeout(1)]); }`,
   // Not an AbortSignal by name, or not the abort event.
   `function run(xhr) { xhr.addEventListener('abort', () => {}); }`,
   `function run(signal) { signal.addEventListener('change', () => {}); }`,
@@ -148,6 +177,10 @@ const invalid: InvalidTestCase<MessageIds, Options>[] = [
   {
     code: `export default function (options) { options.signal.addEventListener('abort', () => {}); }`,
     errors: [leaked('call', 'options.signal')],
+  },
+  {
+    code: `export default (signal) => signal.addEventListener('abort', () => {});`,
+    errors: [leaked('call')],
   },
   {
     code: `function run(options) { const signal = options.signal; signal.addEventListener('abort', () => {}); }`,
@@ -257,6 +290,12 @@ module.exports.wait = function (signal) { signal?.addEventListener('abort', () =
   if (seen.has(signal)) signal.addEventListener('abort', () => {});
 }`,
     errors: [leaked('call'), leaked('call'), leaked('call')],
+  },
+  // Only parameters match by name: a local of the same name elsewhere is another function.
+  {
+    code: `function a(signal) { const onAbort = () => {}; signal.addEventListener('abort', onAbort); }
+function b(signal, onAbort) { signal.removeEventListener('abort', onAbort); }`,
+    errors: [leaked('call')],
   },
   {
     code: `let onAbort = () => {};
