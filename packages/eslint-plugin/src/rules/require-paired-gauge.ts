@@ -83,7 +83,7 @@ export default createRule<Options, MessageIds>({
     type: 'problem',
     docs: {
       description:
-        'Require a prom-client Gauge incremented in a WebSocket handler to be incremented first thing inside a `try` whose `finally` decrements it',
+        "Require a prom-client Gauge's `inc()` in a WebSocket handler to be the first statement of a `try` whose `finally` calls the matching `dec()`",
       recommended: 'strict',
       requiresTypeChecking: false,
     },

@@ -48,8 +48,9 @@ export interface GaugeCallRecognizer {
   /**
    * Whether a `dec()` undoes an `inc()`: same labels (label values compared as constant values
    * where they fold, else as normalised source text) and the same amount. `unknown` when the two
-   * label forms cannot be compared (positional values against a label object, for a metric whose
-   * `labelNames` are not written here).
+   * label forms cannot be compared: positional values against a label object with as many labels,
+   * for a metric whose `labelNames` are not written here, or an unreadable label argument against
+   * a readable one.
    */
   compare(inc: GaugeCall, dec: GaugeCall): SeriesComparison;
 }
@@ -225,6 +226,10 @@ function compareLabels(a: LabelSet, b: LabelSet): 'same' | 'different-labels' | 
     return verdict(a.values.length === b.values.length && a.values.every((value, i) => b.values[i] === value));
   }
   if (a.kind === 'opaque' && b.kind === 'opaque') return verdict(a.text === b.text);
+  // Positional values against a label object: a different count of labels is a different series.
+  const named = a.kind === 'named' ? a : b.kind === 'named' ? b : undefined;
+  const positional = a.kind === 'positional' ? a : b.kind === 'positional' ? b : undefined;
+  if (named && positional && named.entries.size !== positional.values.length) return 'different-labels';
   return 'unknown';
 }
 

@@ -655,6 +655,23 @@ wss.on('connection', async (ws) => {
       { messageId: 'mismatchedDec', line: 15, data: { gauge: 'active', line: '10', difference: 'its labels differ' } },
     ],
   },
+  {
+    name: 'without labelNames: positional values against a label object of another size',
+    code: `import { Gauge } from 'prom-client';
+const sockets = new Gauge({ name: 'sockets', help: 'Sockets' });
+wss.on('connection', async (ws) => {
+  try {
+    sockets.inc();
+    sockets.labels('ws', 'eu').inc();
+    await serve(ws);
+  } finally {
+    sockets.labels('ws').dec();
+    sockets.dec({ route: 'ws' });
+  }
+});
+`,
+    errors: [{ messageId: 'mismatchedDec', line: 9, data: { gauge: "sockets.labels('ws')", line: '5', difference: 'its labels differ' } }],
+  },
   // -- dec outside finally ------------------------------------------------------------------------------
   {
     name: 'dec in the try body, in a catch, in a nested callback of the finally',
@@ -783,6 +800,19 @@ wss.on('connection', async (ws) => {
       { messageId: 'unpairedInc', line: 10, data: { gauge: 'sessions', handler: WS } },
     ],
   },
+  {
+    name: 'gauges: a bare name matches a this-property too',
+    code: `class Server {
+  listen() {
+    this.wss.on('connection', (ws) => {
+      this.sessions.inc();
+    });
+  }
+}
+`,
+    options: [{ gauges: ['sessions'] }],
+    errors: [{ messageId: 'unpairedInc', line: 4, data: { gauge: 'this.sessions', handler: WS } }],
+  },
 ];
 
 describe('require-paired-gauge', () => {
@@ -858,6 +888,27 @@ ${SERVER}export function attach(active: Gauge, child: Gauge.Internal<'route'>, w
         { messageId: 'unpairedInc', line: 6, data: { gauge: 'child', handler: WS } },
         { messageId: 'mismatchedDec', line: 11, data: { gauge: 'active', line: '8', difference: 'it decrements by a different amount' } },
         { messageId: 'decOutsideFinally', line: 13 },
+      ],
+    },
+    {
+      name: 'a typed registry property; a string-typed labels() argument is a positional value',
+      code: `import type { Gauge } from 'prom-client';
+${SERVER}declare const registry: { open: Gauge<'route'> };
+export function attach(route: string) {
+  wss.on('connection', async (ws) => {
+    try {
+      registry.open.labels(route).inc();
+      await serve(ws);
+    } finally {
+      registry.open.labels('ws').dec();
+    }
+    registry.open.inc();
+  });
+}
+`,
+      errors: [
+        { messageId: 'mismatchedDec', line: 11, data: { gauge: "registry.open.labels('ws')", line: '8', difference: 'its labels differ' } },
+        { messageId: 'unpairedInc', line: 13, data: { gauge: 'registry.open', handler: WS } },
       ],
     },
   ],
