@@ -462,7 +462,7 @@ wss.on('connection', async (ws) => {
     ],
   },
   {
-    name: 'statements between that may throw or that the move would reorder: reported, no suggestion',
+    name: 'statements between that may throw or that the move would reorder (jumps that stay inside them are no exit): reported, no suggestion',
     code: wsHandler(`  active.inc();
   const conn = open(ws);
   try {
@@ -475,10 +475,20 @@ wss.on('connection', async (ws) => {
     await serve(ws);
   } finally {
     active.dec();
+  }
+  active.inc();
+  switch (ws.protocol) { case 'v2': upgrade(ws); break; default: legacy(ws); }
+  inner: { if (ws.paused) break inner; resume(ws); }
+  while (pending(ws)) { if (done(ws)) break; else continue; }
+  try {
+    await serve(ws);
+  } finally {
+    active.dec();
   }`),
     errors: [
       { messageId: 'incBeforeTry', line: 4, suggestions: [] },
       { messageId: 'incBeforeTry', line: 11, suggestions: [] },
+      { messageId: 'incBeforeTry', line: 17, suggestions: [] },
     ],
   },
   // -- inc inside the try, but not first ---------------------------------------------------------------
