@@ -1,8 +1,8 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { createAbortSignalFinder, getTypeServices } from '../utils/abort-signal.js';
+import { createAbortSignalFinder, getTypeServices, instanceClassAt } from '../utils/abort-signal.js';
 import { createRule } from '../utils/create-rule.js';
 import { isLoop, isRepeatedPart } from '../utils/loops.js';
-import { isGlobalReference, matchesModuleExport, resolveModuleReference, skipTypeWrappers, staticPropertyName } from '../utils/module-bindings.js';
+import { isGlobalReference, matchesModuleExport, resolveModuleReference, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
 import { createPromiseRecognizer } from '../utils/promise.js';
 import { promiseCombinatorWithTypes } from '../utils/promise-combinator.js';
 import { planRuntimeImport } from '../utils/runtime-import.js';
@@ -29,6 +29,8 @@ const MAX_SHOWN = 32;
 interface RepeatedRegion {
   readonly node: TSESTree.Node;
   readonly where: string;
+  /** A method called as `this.method()`: its own `this` is the same instance on every run. */
+  readonly sameThis?: boolean;
 }
 
 function abbreviate(text: string): string {
@@ -197,6 +199,31 @@ export default createRule<Options, MessageIds>({
       return undefined;
     }
 
+    /** Calls `this.name()` on the instance, anywhere in the class of `method`. */
+    function thisCallsOf(method: TSESTree.MethodDefinition): TSESTree.CallExpression[] {
+      const name = method.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${method.key.name}` : staticKeyName(method);
+      const classBody = method.parent;
+      const calls: TSESTree.CallExpression[] = [];
+      visit(classBody, (node) => {
+        if (node.type !== AST_NODE_TYPES.CallExpression || node.callee.type !== AST_NODE_TYPES.MemberExpression) return;
+        const callee = node.callee;
+        const calleeName = callee.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${callee.property.name}` : staticPropertyName(callee);
+        if (callee.object.type === AST_NODE_TYPES.ThisExpression && calleeName === name && instanceClassAt(node) === classBody) calls.push(node);
+      });
+      return calls;
+    }
+
+    /** An instance method called as `this.method()` from a loop or a repeated callback of its class. */
+    function repeatedMethod(fn: FunctionNode, depth: number): string | undefined {
+      const method = fn.parent;
+      if (depth >= MAX_CALLER_DEPTH || method.type !== AST_NODE_TYPES.MethodDefinition || method.static || method.kind !== 'method' || method.computed) return undefined;
+      for (const call of thisCallsOf(method)) {
+        const caller = regionOf(call, depth + 1);
+        if (caller) return `'${sourceCode.getText(call.callee)}' (called in ${caller.where.replace(/^this /u, 'a ')})`;
+      }
+      return undefined;
+    }
+
     /** Code in an inline callback (`items.forEach(cb)`, `new Promise(executor)`, an IIFE) runs where it is written. */
     function runsInPlace(fn: FunctionNode): boolean {
       const parent = fn.parent;
@@ -214,6 +241,8 @@ export default createRule<Options, MessageIds>({
         if (isFunctionNode(parent)) {
           const where = repeatedCallbackAt(parent) ?? repeatedUse(parent, depth);
           if (where) return { node: parent, where };
+          const methodWhere = repeatedMethod(parent, depth);
+          if (methodWhere) return { node: parent, where: methodWhere, sameThis: true };
           if (!runsInPlace(parent)) return undefined;
         }
         if (parent.type === AST_NODE_TYPES.PropertyDefinition || parent.type === AST_NODE_TYPES.StaticBlock) return undefined;
@@ -228,33 +257,38 @@ export default createRule<Options, MessageIds>({
       return variable.references.every((ref) => !ref.isWrite() || !contains(region, ref.identifier));
     }
 
+    /** Calls `onNode` for every node under `root` (the parser's visitor keys, so TS nodes too). */
+    function visit(root: TSESTree.Node, onNode: (node: TSESTree.Node) => void): void {
+      onNode(root);
+      for (const key of sourceCode.visitorKeys[root.type] ?? []) {
+        const value = (root as unknown as Record<string, unknown>)[key];
+        for (const child of Array.isArray(value) ? value : [value]) {
+          if (child && typeof child === 'object' && 'type' in child) visit(child as TSESTree.Node, onNode);
+        }
+      }
+    }
+
     /** Whether `region` assigns to the member written as `text` (`this.current = …`). */
     function assignsMember(region: TSESTree.Node, text: string): boolean {
-      const visit = (node: TSESTree.Node): boolean => {
-        if (node.type === AST_NODE_TYPES.AssignmentExpression && sourceCode.getText(node.left) === text) return true;
-        for (const key of sourceCode.visitorKeys[node.type] ?? []) {
-          const value = (node as unknown as Record<string, unknown>)[key];
-          const children = Array.isArray(value) ? value : [value];
-          for (const childNode of children) {
-            if (childNode && typeof childNode === 'object' && 'type' in childNode && visit(childNode as TSESTree.Node)) return true;
-          }
-        }
-        return false;
-      };
-      return visit(region);
+      let assigns = false;
+      visit(region, (node) => {
+        if (node.type === AST_NODE_TYPES.AssignmentExpression && sourceCode.getText(node.left) === text) assigns = true;
+      });
+      return assigns;
     }
 
     /** `this` at `race` is the same object on every run of `region`. */
-    function thisIsOuter(race: TSESTree.Node, region: TSESTree.Node): boolean {
+    function thisIsOuter(race: TSESTree.Node, region: RepeatedRegion): boolean {
       for (let current = race.parent; current; current = current.parent) {
-        if (bindsThis(current)) return current !== region && !contains(region, current);
-        if (current === region) return !bindsThis(region);
+        if (current === region.node) return !bindsThis(current) || region.sameThis === true;
+        if (bindsThis(current)) return false;
       }
       return true;
     }
 
     /** An element of the race created before `region` and raced again on every run. */
-    function isLongLived(element: TSESTree.Node, race: TSESTree.CallExpression, region: TSESTree.Node): boolean {
+    function isLongLived(element: TSESTree.Node, race: TSESTree.CallExpression, repeated: RepeatedRegion): boolean {
+      const region = repeated.node;
       const value = skipTypeWrappers(element);
       if (value.type === AST_NODE_TYPES.Identifier) {
         const variable = ASTUtils.findVariable(sourceCode.getScope(value), value);
@@ -268,7 +302,7 @@ export default createRule<Options, MessageIds>({
         const root = memberRoot(value);
         if (!root) return false;
         if (root.type === AST_NODE_TYPES.ThisExpression) {
-          if (!thisIsOuter(race, region)) return false;
+          if (!thisIsOuter(race, repeated)) return false;
         } else {
           const variable = ASTUtils.findVariable(sourceCode.getScope(root), root);
           if (!variable || variable.defs.length === 0 || !isFixedOutside(variable, region)) return false;
@@ -312,7 +346,7 @@ export default createRule<Options, MessageIds>({
         const region = regionOf(race, 0);
         if (!region) return;
         for (const element of elements) {
-          if (!isLongLived(element, race, region.node)) continue;
+          if (!isLongLived(element, race, region)) continue;
           const promise = abbreviate(sourceCode.getText(element));
           context.report({
             node: element,

@@ -45,6 +45,8 @@ const valid: (ValidTestCase<[]> | string)[] = [
   `async function f(p) {\n  const value = await p;\n  while (more()) await Promise.race([value, work()]);\n}`,
   `async function f(conns) {\n  const closed = conns[0].closed;\n  for (let i = 0; i < 3; i++) await Promise.race([conns[i].closed, work()]);\n}`,
   `class Holder {\n  field = Promise.race([work(), shutdown]);\n}\nconst shutdown = new Promise(() => {});`,
+  // A method called once, on another object, or from a static method.
+  `class Poller {\n  closed = new Promise(() => {});\n  async tick() {\n    await Promise.race([pause(1), this.closed]);\n  }\n  async run(other) {\n    await this.tick();\n    while (true) await other.tick();\n  }\n  static async loop(p) {\n    while (true) await p.tick();\n  }\n}`,
   // The `for` initialiser and the iterable run once.
   `${SHUTDOWN}async function f() {\n  for (const x of await Promise.race([list(), shutdown])) use(x);\n}`,
 ];
@@ -118,6 +120,15 @@ const invalid: Invalid[] = [
   {
     code: `${SHUTDOWN}const step = () => Promise.race([work(), shutdown]);\nconst tick = async () => { await step(); };\nsetInterval(() => tick(), 10);`,
     errors: [report('shutdown', "'step' (called in 'tick' (called in a `setInterval` callback))")],
+  },
+  // An instance method called as `this.method()` from a loop: `this` is the same instance every time.
+  {
+    code: `class Poller {\n  #closed = new Promise(() => {});\n  async #waitTick() {\n    await Promise.race([pause(1000), this.#closed]);\n  }\n  async run() {\n    while (this.running) await this.#waitTick();\n  }\n}`,
+    errors: [report('this.#closed', "'this.#waitTick' (called in a loop)")],
+  },
+  {
+    code: `${SHUTDOWN}class Poller {\n  async tick() {\n    await Promise.race([this.fetch(), shutdown]);\n  }\n  start() {\n    setInterval(() => this.tick(), 1000);\n  }\n}`,
+    errors: [report('shutdown', "'this.tick' (called in a `setInterval` callback)")],
   },
   // CommonJS and `timers.setInterval`.
   {
