@@ -1,6 +1,7 @@
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
 import { assertOptionalMetrics, record, type AsyncMetrics } from './metrics.js';
-import { observeSettlement, type Task } from './task.js';
+import { noop } from './abort.js';
+import { observeSettlement, type Settlement, type Task } from './task.js';
 import { startTimer } from './timer.js';
 import {
   assertName,
@@ -38,23 +39,28 @@ export interface DrainTasksOptions {
 
 export const DEFAULT_FORCE_TIMEOUT_MS = 5_000;
 
-/** The unsettled tasks of one drain, each with one removable settle observer. */
-class PendingTasks {
+/**
+ * The unsettled tasks of one drain. drainTasks observes each task (one removable observer each);
+ * a session, which already hears about its own tasks' settlements, reports them via settled().
+ */
+export class PendingTasks {
   completed = 0;
   cancelled = 0;
   readonly #observers = new Map<Task, () => void>();
   #onEmpty: (() => void) | undefined;
 
-  constructor(tasks: readonly Task[]) {
-    for (const task of new Set(tasks)) {
-      const stop = observeSettlement(task, (settlement) => {
-        if (!this.#observers.delete(task)) return;
-        if (settlement.abortedFirst) this.cancelled += 1;
-        else this.completed += 1;
-        if (this.#observers.size === 0) this.#onEmpty?.();
-      });
-      this.#observers.set(task, stop);
+  constructor(tasks: Iterable<Task>, observe: boolean) {
+    for (const task of tasks) {
+      if (this.#observers.has(task)) continue;
+      this.#observers.set(task, observe ? observeSettlement(task, (settlement) => this.settled(task, settlement)) : noop);
     }
+  }
+
+  settled(task: Task, settlement: Settlement): void {
+    if (!this.#observers.delete(task)) return;
+    if (settlement.abortedFirst) this.cancelled += 1;
+    else this.completed += 1;
+    if (this.#observers.size === 0) this.#onEmpty?.();
   }
 
   get tasks(): Task[] {
@@ -118,16 +124,21 @@ export function drainTasks(tasks: Iterable<Task>, options: DrainTasksOptions): P
   assertOptionalFunction(options.onStuck, 'options.onStuck');
   assertOptionalMetrics(options.metrics, 'options.metrics');
   assertOptionalLogger(options.logger, 'options.logger');
-  return drain(snapshot, options);
+  return observeAndDrain(snapshot, options);
 }
 
-async function drain(tasks: readonly Task[], options: DrainTasksOptions): Promise<DrainReport> {
-  const { label, timeoutMs, cancel = true, forceTimeoutMs = DEFAULT_FORCE_TIMEOUT_MS, onStuck, logger } = options;
+async function observeAndDrain(tasks: readonly Task[], options: DrainTasksOptions): Promise<DrainReport> {
   const started = performance.now();
-  const pending = new PendingTasks(tasks);
+  const pending = new PendingTasks(tasks, true);
   // Tasks already settled are observed a microtask later; let those reports arrive first so a
   // finished task is never aborted and miscounted as cancelled.
   await Promise.resolve();
+  return drainPending(pending, options, started);
+}
+
+/** The drain itself, over tasks whose settlements reach `pending`; `started` is when the drain began. */
+export async function drainPending(pending: PendingTasks, options: DrainTasksOptions, started = performance.now()): Promise<DrainReport> {
+  const { label, timeoutMs, cancel = true, forceTimeoutMs = DEFAULT_FORCE_TIMEOUT_MS, onStuck, logger } = options;
 
   let timedOut = false;
   if (pending.size > 0) {

@@ -1,10 +1,10 @@
 import type { Gauge } from 'prom-client';
-import { onAbort } from './abort.js';
-import { drainTasks, DEFAULT_FORCE_TIMEOUT_MS, type DrainReport } from './drain.js';
+import { addAbortListener } from 'node:events';
+import { drainPending, PendingTasks, DEFAULT_FORCE_TIMEOUT_MS, type DrainReport } from './drain.js';
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
 import { assertOptionalMetrics, type AsyncMetrics } from './metrics.js';
 import { Supervisor, type SupervisorExit } from './supervise.js';
-import { createNamedTask, type Task } from './task.js';
+import { createNamedTask, startTask, type Settlement, type Task, type TaskOwner } from './task.js';
 import {
   assertAbortSignal,
   assertFunction,
@@ -52,17 +52,43 @@ export interface SessionResult {
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 export const SETUP_TASK_NAME = 'setup';
 
-class SupervisedSession implements Session {
-  readonly signal: AbortSignal;
-  readonly tasks = new Set<Task>();
+/**
+ * One session's state, kept small because a server holds one per live connection: the tasks it
+ * started (settlements arrive through TaskOwner, no closure per task), one listener on the
+ * connection signal (disconnect both aborts `session.signal` and ends supervision), and a
+ * shutdown controller created only when `session.signal` is first read.
+ */
+class SupervisedSession implements Session, TaskOwner {
+  readonly #options: SuperviseSessionOptions;
   readonly #supervisor: Supervisor;
-  readonly #logger: Logger | undefined;
+  /** Unsettled tasks, each with whether it is finite. */
+  readonly #running = new Map<Task, boolean>();
+  #shutdown: AbortController | undefined;
+  /** Why teardown began when no one had read `signal` yet; the reason is built only if it is read later. */
+  #endedBy: SupervisorExit['reason'] | undefined;
+  #stopListening: Disposable | undefined;
+  #pending: PendingTasks | undefined;
   #closed = false;
 
-  constructor(signal: AbortSignal, supervisor: Supervisor, logger: Logger | undefined) {
-    this.signal = signal;
-    this.#supervisor = supervisor;
-    this.#logger = logger;
+  constructor(options: SuperviseSessionOptions) {
+    this.#options = options;
+    this.#supervisor = new Supervisor(options.label, undefined, options.metrics, options.logger);
+    const connection = options.signal;
+    if (connection.aborted) this.#supervisor.disconnect();
+    else this.#stopListening = addAbortListener(connection, () => this.#disconnected());
+  }
+
+  get signal(): AbortSignal {
+    if (this.#shutdown === undefined) {
+      this.#shutdown = new AbortController();
+      if (this.#options.signal.aborted) this.#shutdown.abort(this.#options.signal.reason);
+      else if (this.#endedBy !== undefined) this.#shutdown.abort(this.#teardownReason(this.#endedBy));
+    }
+    return this.#shutdown.signal;
+  }
+
+  get exited(): Promise<SupervisorExit> {
+    return this.#supervisor.exited;
   }
 
   lifetime<T>(name: string, body: (signal: AbortSignal) => Promise<T>): Task<T> {
@@ -73,38 +99,102 @@ class SupervisedSession implements Session {
     return this.#spawn(name, body, true);
   }
 
-  /** From the drain on, new tasks are refused: the drain could not see them, so they would leak. */
-  close(): void {
+  /**
+   * Runs `setup` inline: a synchronous setup needs no task of its own. A returned promise is
+   * tracked as a finite task named "setup" (so the drain waits for it); a synchronous throw becomes
+   * a "setup" task that has already failed, i.e. a crash exit with that task and the error.
+   */
+  runSetup(setup: (session: Session) => void | Promise<void>): void {
+    let returned: unknown;
+    try {
+      returned = setup(this);
+    } catch (error) {
+      this.#spawn(SETUP_TASK_NAME, () => rejectWith<void>(error), true);
+      return;
+    }
+    if (isThenable(returned)) this.#spawn(SETUP_TASK_NAME, () => returned as Promise<void>, true);
+  }
+
+  taskSettled(task: Task, settlement: Settlement): void {
+    const finite = this.#running.get(task) ?? true;
+    this.#running.delete(task);
+    this.#supervisor.taskSettled(task, settlement, finite);
+    this.#pending?.settled(task, settlement);
+  }
+
+  /** Aborts `session.signal` and drains what is still running; from now on new tasks are refused. */
+  async teardown(exit: SupervisorExit): Promise<DrainReport> {
+    // The drain could not see tasks started from now on, so they would leak: refuse them.
     this.#closed = true;
+    if (this.#shutdown === undefined) this.#endedBy = exit.reason;
+    // On disconnect the connection's reason was already forwarded; build a reason only when needed
+    // (constructing a DOMException is one of the costliest steps of a teardown).
+    else if (!this.#shutdown.signal.aborted) this.#shutdown.abort(this.#teardownReason(exit.reason));
+    const options = this.#options;
+    this.#pending = new PendingTasks(this.#running.keys(), false);
+    return drainPending(this.#pending, {
+      label: options.label,
+      timeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
+      cancel: false,
+      forceTimeoutMs: options.forceTimeoutMs ?? DEFAULT_FORCE_TIMEOUT_MS,
+      onStuck: options.onStuck,
+      metrics: options.metrics,
+      logger: options.logger,
+    });
+  }
+
+  /** Removes the listener on the connection signal; called on every path. */
+  dispose(): void {
+    this.#stopListening?.[Symbol.dispose]();
+    this.#stopListening = undefined;
+    this.#pending = undefined;
+  }
+
+  #disconnected(): void {
+    this.#stopListening = undefined;
+    if (this.#shutdown !== undefined && !this.#shutdown.signal.aborted) this.#shutdown.abort(this.#options.signal.reason);
+    this.#supervisor.disconnect();
+  }
+
+  #teardownReason(reason: SupervisorExit['reason']): DOMException {
+    return new DOMException(`session "${this.#options.label}" ended: ${reason}`, 'AbortError');
   }
 
   #spawn<T>(name: string, body: (signal: AbortSignal) => Promise<T>, finite: boolean): Task<T> {
     assertName(name, 'name');
     assertFunction(body, 'body');
+    const logger = this.#options.logger;
     if (this.#closed) return this.#refuse<T>(name);
     // Not linked to `signal`: a task's own signal is the hard cancel, aborted by the drain only
     // once the grace period is over, so in-flight work can finish after a disconnect.
-    const task = createNamedTask(name, body, { tasks: this.tasks, logger: this.#logger });
-    this.#supervisor.add(task, finite);
+    const task = startTask(name, body, { owner: this, logger });
+    // A body that settled synchronously still reports through taskSettled, a microtask later.
+    this.#running.set(task, finite);
     return task;
   }
 
   /** A task that never runs its body: already aborted, its promise rejects with the abort reason. */
   #refuse<T>(name: string): Task<T> {
-    safeLog(this.#logger, 'warn', { task: name }, 'task started after session teardown began; not run');
+    const logger = this.#options.logger;
+    safeLog(logger, 'warn', { task: name }, 'task started after session teardown began; not run');
     const closed = new AbortController();
     closed.abort(new DOMException(`session closed before task "${name}" started`, 'AbortError'));
-    return createNamedTask<T>(name, (signal) => rejectWith<T>(signal.reason), { signal: closed.signal, logger: this.#logger });
+    return createNamedTask<T>(name, (signal) => rejectWith<T>(signal.reason), { signal: closed.signal, logger });
   }
 }
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
 /**
- * Runs one connection's tasks as a unit. It increments `gauge`, runs `setup(session)` (itself a
- * finite task named "setup"), supervises every task the session starts until the first exit
- * (disconnect, crash, or a lifetime task ending), then aborts `session.signal` and drains with
- * `cancel: false`, and decrements `gauge` in a `finally`. It never rejects:
- * - `setup` throwing (or rejecting) is a `crash` exit with the setup task and its error, and the
- *   tasks it had already started are drained;
+ * Runs one connection's tasks as a unit. It increments `gauge`, runs `setup(session)` (a
+ * returned promise is a finite task named "setup"), supervises every task the session starts
+ * until the first exit (disconnect, crash, or a lifetime task ending), then aborts
+ * `session.signal` and drains with `cancel: false`, and decrements `gauge` in a `finally`. It
+ * never rejects:
+ * - `setup` throwing (or rejecting) is a `crash` exit with a task named "setup" and its error,
+ *   and the tasks it had already started are drained;
  * - a `setup` that starts no lifetime task leaves the session running until the signal aborts or
  *   a task crashes (handlers that only register event listeners work this way);
  * - a task that ignores its aborted signal ends up in `drain.stuck` and `onStuck`, and never
@@ -131,32 +221,16 @@ export function superviseSession(
 }
 
 async function runSession(options: SuperviseSessionOptions, setup: (session: Session) => void | Promise<void>): Promise<SessionResult> {
-  const { label, signal, gauge, metrics, logger } = options;
-  const shutdown = new AbortController();
-  const stopForwarding = signal.aborted ? undefined : onAbort(signal, () => shutdown.abort(signal.reason));
-  if (signal.aborted) shutdown.abort(signal.reason);
-  gauge?.inc();
+  options.gauge?.inc();
+  let session: SupervisedSession | undefined;
   try {
-    const supervisor = new Supervisor(label, signal, metrics, logger);
-    const session = new SupervisedSession(shutdown.signal, supervisor, logger);
-    session.finite(SETUP_TASK_NAME, async () => setup(session));
-    const exit = await supervisor.exited;
-    // On disconnect the connection's reason was already forwarded; build a reason only when needed
-    // (constructing a DOMException is one of the costliest steps of a teardown).
-    if (!shutdown.signal.aborted) shutdown.abort(new DOMException(`session "${label}" ended: ${exit.reason}`, 'AbortError'));
-    session.close();
-    const drain = await drainTasks(session.tasks, {
-      label,
-      timeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
-      cancel: false,
-      forceTimeoutMs: options.forceTimeoutMs ?? DEFAULT_FORCE_TIMEOUT_MS,
-      onStuck: options.onStuck,
-      metrics,
-      logger,
-    });
+    session = new SupervisedSession(options);
+    session.runSetup(setup);
+    const exit = await session.exited;
+    const drain = await session.teardown(exit);
     return { exit, drain };
   } finally {
-    stopForwarding?.();
-    gauge?.dec();
+    session?.dispose();
+    options.gauge?.dec();
   }
 }

@@ -1,7 +1,7 @@
 import { noop, onAbort } from './abort.js';
 import { assertOptionalMetrics, record, type AsyncMetrics, type SupervisorReason } from './metrics.js';
 import { assertOptionalLogger, type Logger } from './logger.js';
-import { observeSettlement, type Task } from './task.js';
+import { observeSettlement, type Settlement, type Task } from './task.js';
 import { assertName, assertOptionalAbortSignal, assertRequiredOptions, toTaskArray } from './validate.js';
 
 export type { SupervisorReason } from './metrics.js';
@@ -41,13 +41,15 @@ export class Supervisor {
   readonly #label: string;
   readonly #metrics: AsyncMetrics | undefined;
   readonly #logger: Logger | undefined;
-  readonly #watched = new Map<Task, () => void>();
+  // Only for tasks watched through add(); a session reports its own tasks' settlements directly.
+  #watched: Map<Task, () => void> | undefined;
   #resolve: ((exit: SupervisorExit) => void) | undefined;
   #candidate: SupervisorExit | undefined;
   #decision: ReturnType<typeof setImmediate> | undefined;
   #stopWatchingSignal = noop;
   #done = false;
 
+  /** Without `signal`, the owner reports a disconnect by calling disconnect(). */
   constructor(label: string, signal: AbortSignal | undefined, metrics: AsyncMetrics | undefined, logger: Logger | undefined) {
     this.#label = label;
     this.#metrics = metrics;
@@ -55,8 +57,8 @@ export class Supervisor {
     this.exited = new Promise((resolve) => {
       this.#resolve = resolve;
     });
-    if (signal?.aborted) this.#offer({ reason: 'disconnect' });
-    else if (signal) this.#stopWatchingSignal = onAbort(signal, () => this.#offer({ reason: 'disconnect' }));
+    if (signal?.aborted) this.disconnect();
+    else if (signal) this.#stopWatchingSignal = onAbort(signal, () => this.disconnect());
   }
 
   get done(): boolean {
@@ -65,13 +67,23 @@ export class Supervisor {
 
   /** Supervises one more task; ignored once supervision has ended. */
   add(task: Task, finite: boolean): void {
-    if (this.#done || this.#watched.has(task)) return;
+    if (this.#done || this.#watched?.has(task) === true) return;
+    const watched = (this.#watched ??= new Map());
     const stop = observeSettlement(task, (settlement) => {
-      this.#watched.delete(task);
-      if (settlement.status === 'rejected') this.#offer({ reason: 'crash', task, error: settlement.reason });
-      else if (!finite) this.#offer({ reason: 'lifetime_done', task });
+      watched.delete(task);
+      this.taskSettled(task, settlement, finite);
     });
-    this.#watched.set(task, stop);
+    watched.set(task, stop);
+  }
+
+  /** A supervised task settled: a rejection is a crash, a non-finite task's completion is lifetime_done. */
+  taskSettled(task: Task, settlement: Settlement, finite: boolean): void {
+    if (settlement.status === 'rejected') this.#offer({ reason: 'crash', task, error: settlement.reason });
+    else if (!finite) this.#offer({ reason: 'lifetime_done', task });
+  }
+
+  disconnect(): void {
+    this.#offer({ reason: 'disconnect' });
   }
 
   #offer(event: SupervisorExit): void {
@@ -87,9 +99,13 @@ export class Supervisor {
     this.#done = true;
     if (this.#decision !== undefined) clearImmediate(this.#decision);
     this.#stopWatchingSignal();
-    for (const stop of this.#watched.values()) stop();
-    this.#watched.clear();
-    record(this.#metrics, this.#logger, (metrics) => metrics.recordSupervisorExit(this.#label, exit.reason));
+    if (this.#watched !== undefined) {
+      for (const stop of this.#watched.values()) stop();
+      this.#watched = undefined;
+    }
+    const metrics = this.#metrics;
+    const label = this.#label;
+    record(metrics, this.#logger, (target) => target.recordSupervisorExit(label, exit.reason));
     const resolve = this.#resolve;
     this.#resolve = undefined;
     resolve?.(exit);

@@ -5,7 +5,7 @@ import { assertFunction, assertName, assertOptionalAbortSignal, assertOptions, r
 /** A started unit of background work with a name, an abort signal and a promise that never goes unhandled. */
 export interface Task<T = unknown> {
   readonly name: string;
-  /** Settles with the body, after the task has left its set; never an unhandledRejection by itself. */
+  /** Settles with the body; reactions attached to it run after the task has left its set. Never an unhandledRejection by itself. */
   readonly promise: Promise<T>;
   /** Aborted by `abort()` or by the parent signal given at creation. */
   readonly signal: AbortSignal;
@@ -29,11 +29,20 @@ export type Settlement =
 type Observer = (settlement: Settlement) => void;
 
 /**
+ * The one party told first, synchronously, when a task it created settles (a session). An object
+ * with a method rather than a closure per task: a session with many tasks allocates nothing per
+ * task for its bookkeeping.
+ */
+export interface TaskOwner {
+  taskSettled(task: Task, settlement: Settlement): void;
+}
+
+/**
  * Cancellation is not a failure worth an error log: the task's own abort reason, or any
  * `AbortError` (e.g. from work that listened to a session's shutdown signal).
  */
-function isCancellation(reason: unknown, signal: AbortSignal): boolean {
-  if (signal.aborted && reason === signal.reason) return true;
+function isCancellation(reason: unknown, task: NamedTask<unknown>): boolean {
+  if (task.aborted && reason === task.signal.reason) return true;
   return reason instanceof Error && reason.name === 'AbortError';
 }
 
@@ -45,52 +54,78 @@ function invoke<T>(body: (signal: AbortSignal) => Promise<T>, signal: AbortSigna
   }
 }
 
+interface TaskLinks {
+  tasks?: Set<Task> | undefined;
+  parent?: AbortSignal | undefined;
+  owner?: TaskOwner | undefined;
+  logger?: Logger | undefined;
+}
+
+/**
+ * Per task: one AbortController (its signal is created when first read, which the body's call
+ * does), the body's own promise as `promise`, and one reaction on it. Bookkeeping links are plain
+ * fields instead of closures, and observers take one slot before they need a Set.
+ */
 class NamedTask<T> implements Task<T> {
   readonly name: string;
-  readonly promise: Promise<T>;
-  readonly #controller = new AbortController();
+  // Assigned in start(), before the task is handed to anyone.
+  promise!: Promise<T>;
+  #controller: AbortController | undefined;
   #settlement: Settlement | undefined;
+  #tasks: Set<Task> | undefined;
+  #owner: TaskOwner | undefined;
+  #logger: Logger | undefined;
+  #unlink: () => void = noop;
   // Observers are removable, unlike promise reactions: a supervisor or drain that stops caring
   // about a still-running task leaves nothing attached to it.
+  #observer: Observer | undefined;
   #observers: Set<Observer> | undefined;
-  #start: ((started: Promise<T>) => void) | undefined;
 
-  constructor(name: string, onSettled: () => void, logger: Logger | undefined) {
+  constructor(name: string, links: TaskLinks) {
     this.name = name;
-    const started = new Promise<T>((resolve) => {
-      this.#start = resolve;
-    });
-    this.promise = started.then(
-      (value) => {
-        this.#settle({ status: 'fulfilled', value, abortedFirst: this.signal.aborted }, onSettled);
-        return value;
-      },
-      (reason: unknown) => {
-        this.#settle({ status: 'rejected', reason, abortedFirst: this.signal.aborted }, onSettled);
-        if (!isCancellation(reason, this.signal)) safeLog(logger, 'error', { task: this.name, err: reason }, 'task failed');
-        throw reason;
-      },
-    );
-    // Observed at spawn: whoever holds the task may never await it.
-    this.promise.then(noop, noop);
+    this.#tasks = links.tasks;
+    this.#owner = links.owner;
+    this.#logger = links.logger;
+    const parent = links.parent;
+    if (parent?.aborted) this.abort(parent.reason);
+    else if (parent) this.#unlink = onAbort(parent, () => this.abort(parent.reason));
+    this.#tasks?.add(this);
   }
 
   get signal(): AbortSignal {
-    return this.#controller.signal;
+    return (this.#controller ??= new AbortController()).signal;
   }
 
   get settled(): boolean {
     return this.#settlement !== undefined;
   }
 
-  abort(reason?: unknown): void {
-    this.#controller.abort(reason);
+  /** Whether abort() ran (directly or through the parent), without creating the signal. */
+  get aborted(): boolean {
+    return this.#controller !== undefined && this.#controller.signal.aborted;
   }
 
-  run(body: (signal: AbortSignal) => Promise<T>): void {
-    const start = this.#start;
-    this.#start = undefined;
-    start?.(invoke(body, this.signal));
+  abort(reason?: unknown): void {
+    (this.#controller ??= new AbortController()).abort(reason);
+  }
+
+  /**
+   * Runs the body and watches its promise with one reaction, attached before anyone else can see
+   * the task, so every reaction on `promise` runs after the task left its set. That reaction also
+   * handles a rejection, so `promise` never surfaces as an unhandledRejection.
+   */
+  start(body: (signal: AbortSignal) => Promise<T>): void {
+    const promise = invoke(body, this.signal);
+    this.promise = promise;
+    promise.then(
+      (value) => {
+        this.#settle({ status: 'fulfilled', value, abortedFirst: this.aborted });
+      },
+      (reason: unknown) => {
+        this.#settle({ status: 'rejected', reason, abortedFirst: this.aborted });
+        if (!isCancellation(reason, this)) safeLog(this.#logger, 'error', { task: this.name, err: reason }, 'task failed');
+      },
+    );
   }
 
   observe(observer: Observer): () => void {
@@ -105,27 +140,56 @@ class NamedTask<T> implements Task<T> {
         active = false;
       };
     }
-    const observers = (this.#observers ??= new Set());
-    observers.add(observer);
+    if (this.#observer === undefined && this.#observers === undefined) {
+      this.#observer = observer;
+    } else {
+      this.#observers ??= new Set();
+      this.#observers.add(observer);
+    }
     return () => {
-      observers.delete(observer);
+      if (this.#observer === observer) this.#observer = undefined;
+      else this.#observers?.delete(observer);
     };
   }
 
-  #settle(settlement: Settlement, onSettled: () => void): void {
+  #settle(settlement: Settlement): void {
     this.#settlement = settlement;
-    onSettled();
-    // A copy: an observer may unsubscribe another while we iterate.
-    const observers = [...(this.#observers ?? [])];
-    this.#observers = undefined;
-    for (const observer of observers) {
+    this.#unlink();
+    this.#unlink = noop;
+    this.#tasks?.delete(this);
+    this.#tasks = undefined;
+    const owner = this.#owner;
+    this.#owner = undefined;
+    if (owner !== undefined) {
       try {
-        observer(settlement);
+        owner.taskSettled(this, settlement);
       } catch {
-        // Observers are internal bookkeeping; one failing must not change how the task settles.
+        // Owners are internal bookkeeping; a failing one must not change how the task settles.
       }
     }
+    const first = this.#observer;
+    // A copy: an observer may unsubscribe another while we iterate.
+    const others = this.#observers === undefined ? undefined : [...this.#observers];
+    this.#observer = undefined;
+    this.#observers = undefined;
+    if (first !== undefined) notify(first, settlement);
+    if (others !== undefined) for (const observer of others) notify(observer, settlement);
   }
+}
+
+function notify(observer: Observer, settlement: Settlement): void {
+  try {
+    observer(settlement);
+  } catch {
+    // Observers are internal bookkeeping; one failing must not change how the task settles.
+  }
+}
+
+/** Creates and starts a task after its arguments were checked; shared by createNamedTask and sessions. */
+export function startTask<T>(name: string, body: (signal: AbortSignal) => Promise<T>, links: TaskLinks): Task<T> {
+  const task = new NamedTask<T>(name, links);
+  task.start(body);
+  return task;
 }
 
 /**
@@ -147,21 +211,7 @@ export function createNamedTask<T>(
   if (tasks !== undefined && !(tasks instanceof Set)) throw new TypeError('`options.tasks` must be a Set');
   assertOptionalAbortSignal(parent, 'options.signal');
   assertOptionalLogger(logger, 'options.logger');
-
-  let unlink = noop;
-  const task: NamedTask<T> = new NamedTask<T>(
-    name,
-    () => {
-      unlink();
-      tasks?.delete(task);
-    },
-    logger,
-  );
-  if (parent?.aborted) task.abort(parent.reason);
-  else if (parent) unlink = onAbort(parent, () => task.abort(parent.reason));
-  tasks?.add(task);
-  task.run(body);
-  return task;
+  return startTask(name, body, { tasks, parent, logger });
 }
 
 /**
