@@ -5,7 +5,7 @@
  *
  * Wall time of ESLint over every TypeScript file under `dir` with the same parser
  * (@typescript-eslint/parser) and
- *   (a) no rules,
+ *   (a) no rules, and for reference (a') one trivial core rule: ESLint's cost of running any rule,
  *   (b) ghostguard `recommended` (no type information),
  *   (c) ghostguard `recommended-type-checked` with type information,
  *   (d) typescript-eslint `no-floating-promises` with type information,
@@ -31,10 +31,11 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.dirname(benchDir);
 const workspaceRoot = path.resolve(packageDir, '../..');
 
-/** @typedef {'a' | 'b' | 'c' | 'd'} Variant */
+/** @typedef {'a' | 'floor' | 'b' | 'c' | 'd'} Variant */
 /** @type {Record<Variant, string>} */
 const VARIANT_LABELS = {
   a: '(a) parser only, no rules',
+  floor: "(a') one trivial core rule (`no-debugger`), for reference",
   b: '(b) ghostguard `recommended`',
   c: '(c) ghostguard `recommended-type-checked`, typed',
   d: '(d) typescript-eslint `no-floating-promises`, typed',
@@ -68,6 +69,9 @@ async function configFor(variant, tsconfig) {
       linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'off' },
     },
   ];
+  // Any enabled rule makes ESLint traverse every file and build its event queue; this variant
+  // shows that floor, which no plugin can go below.
+  if (variant === 'floor') config.push({ rules: { 'no-debugger': 'error' } });
   if (variant === 'b') config.push(/** @type {import('eslint').Linter.Config} */ (ghostguard.configs.recommended));
   if (variant === 'c') config.push(/** @type {import('eslint').Linter.Config} */ (ghostguard.configs['recommended-type-checked']));
   if (variant === 'd') {
@@ -243,17 +247,17 @@ async function main() {
 
     const childArgs = (/** @type {Variant} */ variant) => [fileURLToPath(import.meta.url), '--child', variant, dir, tsconfig, listFile];
     /** @type {Record<Variant, number[]>} */
-    const times = { a: [], b: [], c: [], d: [] };
+    const times = { a: [], floor: [], b: [], c: [], d: [] };
     /** CPU time of the child (user + system): far less sensitive than wall time to other load on the machine. */
     /** @type {Record<Variant, number[]>} */
-    const cpuTimes = { a: [], b: [], c: [], d: [] };
+    const cpuTimes = { a: [], floor: [], b: [], c: [], d: [] };
     const loadBefore = os.loadavg()[0] ?? 0;
     /** @type {Partial<Record<Variant, ReturnType<typeof summaryLine>>>} */
     const summaries = {};
     // One untimed run first, so that the first timed one does not pay for a cold file cache.
     await runNode(childArgs('a'));
     for (let run = 0; run < options.runs; run++) {
-      for (const variant of /** @type {Variant[]} */ (['a', 'b', 'c', 'd'])) {
+      for (const variant of /** @type {Variant[]} */ (['a', 'floor', 'b', 'c', 'd'])) {
         const { ms, stdout } = await runNode(childArgs(variant));
         times[variant].push(ms);
         summaries[variant] = summaryLine(stdout);
@@ -265,7 +269,7 @@ async function main() {
     const loadAfter = os.loadavg()[0] ?? 0;
     console.log(`\nLoad average (1 min) before / after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)}.`);
     console.log(`\n| configuration | median wall | wall, each run | median CPU | problems reported | parse errors |\n| :-- | --: | :-- | --: | :-- | --: |`);
-    for (const variant of /** @type {Variant[]} */ (['a', 'b', 'c', 'd'])) {
+    for (const variant of /** @type {Variant[]} */ (['a', 'floor', 'b', 'c', 'd'])) {
       const summary = summaries[variant];
       const problems = Object.entries(summary?.byRule ?? {}).map(([rule, count]) => `${rule.replace(/^ghostguard\//u, '')}: ${count}`).join(', ') || '–';
       const each = times[variant].map((t) => (t / 1000).toFixed(2)).join(' / ');
@@ -279,6 +283,8 @@ async function main() {
     for (const ratio of ratios) {
       console.log(`| ${ratio.name} | ${ratio.wall.toFixed(3)} | ≤ ${ratio.target.toFixed(2)} | ${ratio.wall <= ratio.target ? 'PASS' : 'FAIL'} | ${ratio.cpu.toFixed(3)} |`);
     }
+    const overFloor = (/** @type {Record<Variant, number[]>} */ t) => (median(t.b) / median(t.floor)).toFixed(3);
+    console.log(`| (b) / (a'), for reference | ${overFloor(times)} | | | ${overFloor(cpuTimes)} |`);
     for (const variant of /** @type {Variant[]} */ (['a', 'b', 'c', 'd'])) {
       if (summaries[variant]?.fatal) console.log(`\n> Warning: ${VARIANT_LABELS[variant]} had parse errors, e.g. ${summaries[variant]?.firstFatal}`);
     }
