@@ -33,7 +33,8 @@ const SETTLED_RESULT_TYPES = new Set(['PromiseFulfilledResult', 'PromiseRejected
  */
 type Verdict = 'observed' | 'unchecked' | 'discarded';
 
-function worst(verdicts: Iterable<Verdict>): Verdict {
+/** The verdict of several uses: one use that observes is enough; any other use makes it `unchecked`; no use at all is `discarded`. */
+function combine(verdicts: Iterable<Verdict>): Verdict {
   let result: Verdict = 'discarded';
   for (const verdict of verdicts) {
     if (verdict === 'observed') return 'observed';
@@ -195,7 +196,7 @@ export default createRule<Options, MessageIds>({
       switch (pattern.type) {
         case AST_NODE_TYPES.Identifier: {
           const reads = readsOf(pattern);
-          return reads ? worst(reads.map((read) => resultUse(read, depth))) : 'observed';
+          return reads ? combine(reads.map((read) => resultUse(read, depth))) : 'observed';
         }
         case AST_NODE_TYPES.AssignmentPattern:
           return resultBindingUse(pattern.left, depth);
@@ -259,18 +260,18 @@ export default createRule<Options, MessageIds>({
       if (SAME_ELEMENTS_METHODS.has(name)) verdicts.push(resultsUse(called.call, depth + 1));
       if (ONE_ELEMENT_METHODS.has(name)) verdicts.push(resultUse(called.call, depth + 1));
       // Any other method (`entries`, `push`, …) is not followed.
-      return verdicts.length > 0 ? worst(verdicts) : 'observed';
+      return verdicts.length > 0 ? combine(verdicts) : 'observed';
     }
 
     /** A binding that holds the whole results array. */
     function resultsBindingUse(pattern: TSESTree.Node, depth: number): Verdict {
       if (pattern.type === AST_NODE_TYPES.Identifier) {
         const reads = readsOf(pattern);
-        return reads ? worst(reads.map((read) => resultsUse(read, depth))) : 'observed';
+        return reads ? combine(reads.map((read) => resultsUse(read, depth))) : 'observed';
       }
       if (pattern.type !== AST_NODE_TYPES.ArrayPattern) return 'observed';
       // `const [first, second] = await Promise.allSettled(...)`
-      return worst(
+      return combine(
         pattern.elements.map((element) =>
           element?.type === AST_NODE_TYPES.RestElement
             ? resultsBindingUse(element.argument, depth + 1)
@@ -296,7 +297,7 @@ export default createRule<Options, MessageIds>({
         case AST_NODE_TYPES.VariableDeclarator: {
           if (parent.init !== value || parent.id.type !== AST_NODE_TYPES.Identifier) return 'observed';
           const reads = readsOf(parent.id);
-          return reads ? worst(reads.map((read) => promiseUse(read, depth + 1))) : 'observed';
+          return reads ? combine(reads.map((read) => promiseUse(read, depth + 1))) : 'observed';
         }
         case AST_NODE_TYPES.MemberExpression: {
           const link = parent.object === value ? asPromiseMethodCall(outermost(parent).parent ?? parent) : undefined;
