@@ -3,6 +3,47 @@ import { addAbortListener } from 'node:events';
 export const noop = (): void => {};
 
 /**
+ * The option key that makes Node run an abort listener even after another listener called
+ * `stopImmediatePropagation()`. `events.addAbortListener` sets it, but Node does not export it, and
+ * addAbortListener's disposable (a null-prototype object with its own method and a closure) costs
+ * ≈ 460 bytes more than the listener itself, per registration. So the key is read once from what
+ * addAbortListener passes to a duck-typed probe; should a Node version pass nothing recognisable,
+ * listenForAbort falls back to addAbortListener itself.
+ */
+const resistStopPropagation: symbol | undefined = (() => {
+  let key: symbol | undefined;
+  const probe = {
+    aborted: false,
+    addEventListener(_type: string, _listener: unknown, options: unknown) {
+      if (typeof options !== 'object' || options === null) return;
+      const keys = Object.getOwnPropertySymbols(options);
+      if (keys.length === 1 && (options as Record<symbol, unknown>)[keys[0] as symbol] === true) key = keys[0];
+    },
+    removeEventListener: noop,
+  };
+  try {
+    addAbortListener(probe as unknown as AbortSignal, noop)[Symbol.dispose]();
+  } catch {
+    return undefined;
+  }
+  return key;
+})();
+
+/**
+ * Calls `listener` once when `signal` aborts (in a microtask if it already has), like
+ * `events.addAbortListener`, including surviving `stopImmediatePropagation()`; returns the function
+ * that removes it. Every caller calls that on every path.
+ */
+export function listenForAbort(signal: AbortSignal, listener: () => void): () => void {
+  if (resistStopPropagation === undefined || signal.aborted) {
+    const disposable = addAbortListener(signal, listener);
+    return () => disposable[Symbol.dispose]();
+  }
+  signal.addEventListener('abort', listener, { once: true, [resistStopPropagation]: true });
+  return () => signal.removeEventListener('abort', listener);
+}
+
+/**
  * All runtime waiters on one signal share a single real abort listener. Node's EventTarget scans
  * its whole listener list on every addEventListener (duplicate check), so N concurrent sleeps on
  * one long-lived signal would cost O(N²); a Set makes each wait O(1) to add and remove, and the
@@ -13,7 +54,7 @@ export const noop = (): void => {};
 interface Waiters {
   first: (() => void) | undefined;
   others: Set<() => void> | undefined;
-  stopListening: Disposable | undefined;
+  stopListening: () => void;
   fired: boolean;
 }
 
@@ -48,16 +89,16 @@ function isEmpty(waiters: Waiters): boolean {
 /**
  * Calls `listener` once when `signal` aborts and returns the function that stops listening. Every
  * caller calls it on every path: a listener left on a long-lived signal keeps its closure alive as
- * long as the signal lives, which is the leak this package exists to stop. The real listener goes
- * through `events.addAbortListener`, so it also survives `stopImmediatePropagation()`.
+ * long as the signal lives, which is the leak this package exists to stop. The real listener is
+ * registered by listenForAbort, so it also survives `stopImmediatePropagation()`.
  */
 export function onAbort(signal: AbortSignal, listener: () => void): () => void {
   // A fresh wrapper per call, so the same function registered twice is two independent waits.
   const callback = (): void => listener();
   let waiters = waitersBySignal.get(signal);
   if (waiters === undefined) {
-    const created: Waiters = { first: callback, others: undefined, stopListening: undefined, fired: false };
-    created.stopListening = addAbortListener(signal, () => notifyAll(signal, created));
+    const created: Waiters = { first: callback, others: undefined, stopListening: noop, fired: false };
+    created.stopListening = listenForAbort(signal, () => notifyAll(signal, created));
     waitersBySignal.set(signal, created);
     waiters = created;
   } else if (waiters.first === undefined) {
@@ -70,7 +111,7 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
     if (owner.first === callback) owner.first = undefined;
     else if (owner.others?.delete(callback) !== true) return;
     if (owner.fired || !isEmpty(owner)) return;
-    owner.stopListening?.[Symbol.dispose]();
+    owner.stopListening();
     if (waitersBySignal.get(signal) === owner) waitersBySignal.delete(signal);
   };
 }

@@ -1,5 +1,5 @@
 import type { Gauge } from 'prom-client';
-import { addAbortListener } from 'node:events';
+import { listenForAbort } from './abort.js';
 import { drainPending, PendingTasks, DEFAULT_FORCE_TIMEOUT_MS, type DrainReport } from './drain.js';
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
 import { assertOptionalMetrics, type AsyncMetrics } from './metrics.js';
@@ -66,7 +66,7 @@ class SupervisedSession implements Session, TaskOwner {
   #shutdown: AbortController | undefined;
   /** Why teardown began when no one had read `signal` yet; the reason is built only if it is read later. */
   #endedBy: SupervisorExit['reason'] | undefined;
-  #stopListening: Disposable | undefined;
+  #stopListening: (() => void) | undefined;
   #pending: PendingTasks | undefined;
   #closed = false;
 
@@ -75,7 +75,7 @@ class SupervisedSession implements Session, TaskOwner {
     this.#supervisor = new Supervisor(options.label, undefined, options.metrics, options.logger);
     const connection = options.signal;
     if (connection.aborted) this.#supervisor.disconnect();
-    else this.#stopListening = addAbortListener(connection, () => this.#disconnected());
+    else this.#stopListening = listenForAbort(connection, () => this.#disconnected());
   }
 
   get signal(): AbortSignal {
@@ -145,7 +145,7 @@ class SupervisedSession implements Session, TaskOwner {
 
   /** Removes the listener on the connection signal; called on every path. */
   dispose(): void {
-    this.#stopListening?.[Symbol.dispose]();
+    this.#stopListening?.();
     this.#stopListening = undefined;
     this.#pending = undefined;
   }
