@@ -53,14 +53,18 @@ export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 export const SETUP_TASK_NAME = 'setup';
 
 /**
- * One session's state, kept small because a server holds one per live connection: the tasks it
- * started (settlements arrive through TaskOwner, no closure per task), one listener on the
- * connection signal (disconnect both aborts `session.signal` and ends supervision), and a
- * shutdown controller created only when `session.signal` is first read.
+ * One session's state, kept small because a server holds one per live connection. It is its own
+ * supervisor (no second object, no `exited` promise, no async frame waiting on it): its tasks
+ * report their settlement to it (TaskOwner, no closure per task), one listener on the connection
+ * signal both aborts `session.signal` and ends supervision, and the shutdown controller is created
+ * only when `session.signal` is first read.
  */
-class SupervisedSession implements Session, TaskOwner {
+class SupervisedSession extends Supervisor implements Session, TaskOwner {
   readonly #options: SuperviseSessionOptions;
-  readonly #supervisor: Supervisor;
+  readonly #connection: AbortSignal;
+  readonly #gauge: Gauge | undefined;
+  readonly #finish: (result: SessionResult) => void;
+  readonly #fail: (error: unknown) => void;
   /** Unsettled tasks, each with whether it is finite. */
   readonly #running = new Map<Task, boolean>();
   #shutdown: AbortController | undefined;
@@ -69,26 +73,24 @@ class SupervisedSession implements Session, TaskOwner {
   #stopListening: (() => void) | undefined;
   #pending: PendingTasks | undefined;
   #closed = false;
+  #ended = false;
 
-  constructor(options: SuperviseSessionOptions) {
+  constructor(options: SuperviseSessionOptions, finish: (result: SessionResult) => void, fail: (error: unknown) => void) {
+    super(options);
     this.#options = options;
-    this.#supervisor = new Supervisor(options.label, undefined, options.metrics, options.logger);
-    const connection = options.signal;
-    if (connection.aborted) this.#supervisor.disconnect();
-    else this.#stopListening = listenForAbort(connection, () => this.#disconnected());
+    this.#connection = options.signal;
+    this.#gauge = options.gauge;
+    this.#finish = finish;
+    this.#fail = fail;
   }
 
   get signal(): AbortSignal {
     if (this.#shutdown === undefined) {
       this.#shutdown = new AbortController();
-      if (this.#options.signal.aborted) this.#shutdown.abort(this.#options.signal.reason);
+      if (this.#connection.aborted) this.#shutdown.abort(this.#connection.reason);
       else if (this.#endedBy !== undefined) this.#shutdown.abort(this.#teardownReason(this.#endedBy));
     }
     return this.#shutdown.signal;
-  }
-
-  get exited(): Promise<SupervisorExit> {
-    return this.#supervisor.exited;
   }
 
   lifetime<T>(name: string, body: (signal: AbortSignal) => Promise<T>): Task<T> {
@@ -100,11 +102,40 @@ class SupervisedSession implements Session, TaskOwner {
   }
 
   /**
+   * Counts the connection in the gauge, starts listening for the disconnect and runs `setup`. The
+   * gauge goes back down in #end(), which every path reaches exactly once.
+   */
+  start(setup: (session: Session) => void | Promise<void>): void {
+    this.#gauge?.inc();
+    try {
+      if (this.#connection.aborted) this.disconnect();
+      else this.#stopListening = listenForAbort(this.#connection, () => this.#disconnected());
+      if (!this.#ended) this.#runSetup(setup);
+    } catch (error) {
+      this.#end(undefined, error);
+    }
+  }
+
+  taskSettled(task: Task, settlement: Settlement): void {
+    const finite = this.#running.get(task) ?? true;
+    this.#running.delete(task);
+    this.offerSettlement(task, settlement, finite);
+    this.#pending?.settled(task, settlement);
+  }
+
+  protected override exitDecided(exit: SupervisorExit): void {
+    // A microtask later, as if awaited: work settling in the same tick as the exit is not drained.
+    queueMicrotask(() => {
+      this.#teardown(exit).then((drain) => this.#end({ exit, drain }), (error: unknown) => this.#end(undefined, error));
+    });
+  }
+
+  /**
    * Runs `setup` inline: a synchronous setup needs no task of its own. A returned promise is
    * tracked as a finite task named "setup" (so the drain waits for it); a synchronous throw becomes
    * a "setup" task that has already failed, i.e. a crash exit with that task and the error.
    */
-  runSetup(setup: (session: Session) => void | Promise<void>): void {
+  #runSetup(setup: (session: Session) => void | Promise<void>): void {
     let returned: unknown;
     try {
       returned = setup(this);
@@ -115,15 +146,8 @@ class SupervisedSession implements Session, TaskOwner {
     if (isThenable(returned)) this.#spawn(SETUP_TASK_NAME, () => returned as Promise<void>, true);
   }
 
-  taskSettled(task: Task, settlement: Settlement): void {
-    const finite = this.#running.get(task) ?? true;
-    this.#running.delete(task);
-    this.#supervisor.taskSettled(task, settlement, finite);
-    this.#pending?.settled(task, settlement);
-  }
-
   /** Aborts `session.signal` and drains what is still running; from now on new tasks are refused. */
-  async teardown(exit: SupervisorExit): Promise<DrainReport> {
+  async #teardown(exit: SupervisorExit): Promise<DrainReport> {
     // The drain could not see tasks started from now on, so they would leak: refuse them.
     this.#closed = true;
     if (this.#shutdown === undefined) this.#endedBy = exit.reason;
@@ -143,17 +167,27 @@ class SupervisedSession implements Session, TaskOwner {
     });
   }
 
-  /** Removes the listener on the connection signal; called on every path. */
-  dispose(): void {
+  /** The `finally` of the session: removes the connection listener, decrements the gauge, settles the result. */
+  #end(result: SessionResult | undefined, error?: unknown): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#pending = undefined;
     this.#stopListening?.();
     this.#stopListening = undefined;
-    this.#pending = undefined;
+    try {
+      this.#gauge?.dec();
+    } catch (decError) {
+      this.#fail(decError);
+      return;
+    }
+    if (result === undefined) this.#fail(error);
+    else this.#finish(result);
   }
 
   #disconnected(): void {
     this.#stopListening = undefined;
-    if (this.#shutdown !== undefined && !this.#shutdown.signal.aborted) this.#shutdown.abort(this.#options.signal.reason);
-    this.#supervisor.disconnect();
+    if (this.#shutdown !== undefined && !this.#shutdown.signal.aborted) this.#shutdown.abort(this.#connection.reason);
+    this.disconnect();
   }
 
   #teardownReason(reason: SupervisorExit['reason']): DOMException {
@@ -163,11 +197,10 @@ class SupervisedSession implements Session, TaskOwner {
   #spawn<T>(name: string, body: (signal: AbortSignal) => Promise<T>, finite: boolean): Task<T> {
     assertName(name, 'name');
     assertFunction(body, 'body');
-    const logger = this.#options.logger;
     if (this.#closed) return this.#refuse<T>(name);
     // Not linked to `signal`: a task's own signal is the hard cancel, aborted by the drain only
     // once the grace period is over, so in-flight work can finish after a disconnect.
-    const task = startTask(name, body, { owner: this, logger });
+    const task = startTask(name, body, { owner: this, logger: this.#options.logger });
     // A body that settled synchronously still reports through taskSettled, a microtask later.
     this.#running.set(task, finite);
     return task;
@@ -220,17 +253,9 @@ export function superviseSession(
   return runSession(options, setup);
 }
 
-async function runSession(options: SuperviseSessionOptions, setup: (session: Session) => void | Promise<void>): Promise<SessionResult> {
-  options.gauge?.inc();
-  let session: SupervisedSession | undefined;
-  try {
-    session = new SupervisedSession(options);
-    session.runSetup(setup);
-    const exit = await session.exited;
-    const drain = await session.teardown(exit);
-    return { exit, drain };
-  } finally {
-    session?.dispose();
-    options.gauge?.dec();
-  }
+/** The session is a promise's executor state rather than an async function: no frame waits on it while it runs. */
+function runSession(options: SuperviseSessionOptions, setup: (session: Session) => void | Promise<void>): Promise<SessionResult> {
+  return new Promise((resolve, reject) => {
+    new SupervisedSession(options, resolve, reject).start(setup);
+  });
 }

@@ -26,6 +26,13 @@ export interface SuperviseTasksOptions {
 
 const PRIORITY: Record<SupervisorReason, number> = { disconnect: 0, crash: 1, lifetime_done: 2 };
 
+/** What a supervisor needs from its caller's options. */
+export interface SupervisorSettings {
+  label: string;
+  metrics?: AsyncMetrics | undefined;
+  logger?: Logger | undefined;
+}
+
 /**
  * Watches tasks, possibly added over time, until the first exit condition. Each task gets one
  * removable settle observer, so memory is proportional to the tasks still running, never to how
@@ -35,49 +42,53 @@ const PRIORITY: Record<SupervisorReason, number> = { disconnect: 0, crash: 1, li
  * i.e. everything in the current macrotask, its microtasks and the rest of the current I/O
  * phase counts as simultaneous, and the highest-priority event wins (disconnect > crash >
  * lifetime_done; ties go to the first observed). A disconnect has top priority, so it decides at once.
+ *
+ * A subclass (the session) reports its own tasks through offerSettlement() and disconnect() and
+ * overrides exitDecided(); `exited` is only created for callers that read it.
  */
 export class Supervisor {
-  readonly exited: Promise<SupervisorExit>;
-  readonly #label: string;
-  readonly #metrics: AsyncMetrics | undefined;
-  readonly #logger: Logger | undefined;
+  readonly #settings: SupervisorSettings;
   // Only for tasks watched through add(); a session reports its own tasks' settlements directly.
   #watched: Map<Task, () => void> | undefined;
-  #resolve: ((exit: SupervisorExit) => void) | undefined;
   #candidate: SupervisorExit | undefined;
   #decision: ReturnType<typeof setImmediate> | undefined;
   #stopWatchingSignal = noop;
-  #done = false;
+  #exit: SupervisorExit | undefined;
+  #exited: Promise<SupervisorExit> | undefined;
+  #resolve: ((exit: SupervisorExit) => void) | undefined;
 
   /** Without `signal`, the owner reports a disconnect by calling disconnect(). */
-  constructor(label: string, signal: AbortSignal | undefined, metrics: AsyncMetrics | undefined, logger: Logger | undefined) {
-    this.#label = label;
-    this.#metrics = metrics;
-    this.#logger = logger;
-    this.exited = new Promise((resolve) => {
-      this.#resolve = resolve;
-    });
+  constructor(settings: SupervisorSettings, signal?: AbortSignal) {
+    this.#settings = settings;
     if (signal?.aborted) this.disconnect();
     else if (signal) this.#stopWatchingSignal = onAbort(signal, () => this.disconnect());
   }
 
   get done(): boolean {
-    return this.#done;
+    return this.#exit !== undefined;
+  }
+
+  /** Resolves with the exit once it is decided. */
+  get exited(): Promise<SupervisorExit> {
+    return (this.#exited ??= new Promise((resolve) => {
+      if (this.#exit === undefined) this.#resolve = resolve;
+      else resolve(this.#exit);
+    }));
   }
 
   /** Supervises one more task; ignored once supervision has ended. */
   add(task: Task, finite: boolean): void {
-    if (this.#done || this.#watched?.has(task) === true) return;
+    if (this.done || this.#watched?.has(task) === true) return;
     const watched = (this.#watched ??= new Map());
     const stop = observeSettlement(task, (settlement) => {
       watched.delete(task);
-      this.taskSettled(task, settlement, finite);
+      this.offerSettlement(task, settlement, finite);
     });
     watched.set(task, stop);
   }
 
   /** A supervised task settled: a rejection is a crash, a non-finite task's completion is lifetime_done. */
-  taskSettled(task: Task, settlement: Settlement, finite: boolean): void {
+  offerSettlement(task: Task, settlement: Settlement, finite: boolean): void {
     if (settlement.status === 'rejected') this.#offer({ reason: 'crash', task, error: settlement.reason });
     else if (!finite) this.#offer({ reason: 'lifetime_done', task });
   }
@@ -86,8 +97,15 @@ export class Supervisor {
     this.#offer({ reason: 'disconnect' });
   }
 
+  /** Called once, synchronously, when the exit is decided (after it was counted). */
+  protected exitDecided(exit: SupervisorExit): void {
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    resolve?.(exit);
+  }
+
   #offer(event: SupervisorExit): void {
-    if (this.#done) return;
+    if (this.done) return;
     if (this.#candidate === undefined || PRIORITY[event.reason] < PRIORITY[this.#candidate.reason]) this.#candidate = event;
     if (event.reason === 'disconnect') this.#decide();
     else this.#decision ??= setImmediate(() => this.#decide());
@@ -95,20 +113,20 @@ export class Supervisor {
 
   #decide(): void {
     const exit = this.#candidate;
-    if (this.#done || exit === undefined) return;
-    this.#done = true;
+    if (this.done || exit === undefined) return;
+    this.#exit = exit;
+    this.#candidate = undefined;
     if (this.#decision !== undefined) clearImmediate(this.#decision);
+    this.#decision = undefined;
     this.#stopWatchingSignal();
+    this.#stopWatchingSignal = noop;
     if (this.#watched !== undefined) {
       for (const stop of this.#watched.values()) stop();
       this.#watched = undefined;
     }
-    const metrics = this.#metrics;
-    const label = this.#label;
-    record(metrics, this.#logger, (target) => target.recordSupervisorExit(label, exit.reason));
-    const resolve = this.#resolve;
-    this.#resolve = undefined;
-    resolve?.(exit);
+    const { label, metrics, logger } = this.#settings;
+    record(metrics, logger, (target) => target.recordSupervisorExit(label, exit.reason));
+    this.exitDecided(exit);
   }
 }
 
@@ -130,7 +148,8 @@ export function superviseTasks(tasks: Iterable<Task>, options: SuperviseTasksOpt
   assertOptionalLogger(options.logger, 'options.logger');
   const finite = new Set(options.finite === undefined ? [] : toTaskArray(options.finite, 'options.finite'));
 
-  const supervisor = new Supervisor(options.label, options.signal, options.metrics, options.logger);
+  const { label, metrics, logger } = options;
+  const supervisor = new Supervisor({ label, metrics, logger }, options.signal);
   for (const task of snapshot) supervisor.add(task, finite.has(task));
   // A task listed only in `finite` is still watched for crashes rather than silently ignored.
   for (const task of finite) supervisor.add(task, true);
