@@ -71,25 +71,25 @@ class NamedTask<T> implements Task<T> {
   // Assigned in start(), before the task is handed to anyone.
   promise!: Promise<T>;
   #controller: AbortController | undefined;
+  // abort() is the only way to abort the controller, so this mirrors its signal without reading it.
+  #aborted = false;
   #settlement: Settlement | undefined;
-  #tasks: Set<Task> | undefined;
-  #owner: TaskOwner | undefined;
+  /** Told when the task settles: the set it is removed from, or its owner. */
+  #holder: Set<Task> | TaskOwner | undefined;
   #logger: Logger | undefined;
   #unlink: () => void = noop;
   // Observers are removable, unlike promise reactions: a supervisor or drain that stops caring
-  // about a still-running task leaves nothing attached to it.
-  #observer: Observer | undefined;
-  #observers: Set<Observer> | undefined;
+  // about a still-running task leaves nothing attached to it. One takes the field, more a Set.
+  #observers: Observer | Set<Observer> | undefined;
 
   constructor(name: string, links: TaskLinks) {
     this.name = name;
-    this.#tasks = links.tasks;
-    this.#owner = links.owner;
+    this.#holder = links.owner ?? links.tasks;
     this.#logger = links.logger;
     const parent = links.parent;
     if (parent?.aborted) this.abort(parent.reason);
     else if (parent) this.#unlink = onAbort(parent, () => this.abort(parent.reason));
-    this.#tasks?.add(this);
+    links.tasks?.add(this);
   }
 
   get signal(): AbortSignal {
@@ -102,10 +102,11 @@ class NamedTask<T> implements Task<T> {
 
   /** Whether abort() ran (directly or through the parent), without creating the signal. */
   get aborted(): boolean {
-    return this.#controller !== undefined && this.#controller.signal.aborted;
+    return this.#aborted;
   }
 
   abort(reason?: unknown): void {
+    this.#aborted = true;
     (this.#controller ??= new AbortController()).abort(reason);
   }
 
@@ -140,15 +141,14 @@ class NamedTask<T> implements Task<T> {
         active = false;
       };
     }
-    if (this.#observer === undefined && this.#observers === undefined) {
-      this.#observer = observer;
-    } else {
-      this.#observers ??= new Set();
-      this.#observers.add(observer);
-    }
+    const current = this.#observers;
+    if (current === undefined) this.#observers = observer;
+    else if (current instanceof Set) current.add(observer);
+    else this.#observers = new Set([current, observer]);
     return () => {
-      if (this.#observer === observer) this.#observer = undefined;
-      else this.#observers?.delete(observer);
+      const observers = this.#observers;
+      if (observers === observer) this.#observers = undefined;
+      else if (observers instanceof Set) observers.delete(observer);
     };
   }
 
@@ -156,24 +156,25 @@ class NamedTask<T> implements Task<T> {
     this.#settlement = settlement;
     this.#unlink();
     this.#unlink = noop;
-    this.#tasks?.delete(this);
-    this.#tasks = undefined;
-    const owner = this.#owner;
-    this.#owner = undefined;
-    if (owner !== undefined) {
+    const holder = this.#holder;
+    this.#holder = undefined;
+    if (holder instanceof Set) {
+      holder.delete(this);
+    } else if (holder !== undefined) {
       try {
-        owner.taskSettled(this, settlement);
+        holder.taskSettled(this, settlement);
       } catch {
         // Owners are internal bookkeeping; a failing one must not change how the task settles.
       }
     }
-    const first = this.#observer;
-    // A copy: an observer may unsubscribe another while we iterate.
-    const others = this.#observers === undefined ? undefined : [...this.#observers];
-    this.#observer = undefined;
+    const observers = this.#observers;
     this.#observers = undefined;
-    if (first !== undefined) notify(first, settlement);
-    if (others !== undefined) for (const observer of others) notify(observer, settlement);
+    if (observers instanceof Set) {
+      // A copy: an observer may unsubscribe another while we iterate.
+      for (const observer of [...observers]) notify(observer, settlement);
+    } else if (observers !== undefined) {
+      notify(observers, settlement);
+    }
   }
 }
 
