@@ -1,6 +1,5 @@
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
 import { assertOptionalMetrics, record, type AsyncMetrics } from './metrics.js';
-import { noop } from './abort.js';
 import { observeSettlement, type Settlement, type Task } from './task.js';
 import { startTimer } from './timer.js';
 import {
@@ -40,55 +39,88 @@ export interface DrainTasksOptions {
 export const DEFAULT_FORCE_TIMEOUT_MS = 5_000;
 
 /**
- * The unsettled tasks of one drain. drainTasks observes each task (one removable observer each);
- * a session, which already hears about its own tasks' settlements, reports them via settled().
+ * One drain: the unsettled tasks, and the steps of the drain as callbacks rather than an async
+ * function, so a drain whose tasks settle promptly allocates no promise, frame or closure per step.
+ * drainTasks observes each task (one removable observer each); a session, which already hears about
+ * its own tasks' settlements, hands over its map of running tasks and reports them via settled().
  */
-export class PendingTasks {
-  completed = 0;
-  cancelled = 0;
-  readonly #observers = new Map<Task, () => void>();
-  #onEmpty: (() => void) | undefined;
+export class Drain {
+  #completed = 0;
+  #cancelled = 0;
+  #timedOut = false;
+  /** Unsettled tasks; a value that is a function stops observing that task. */
+  readonly #pending: Map<Task, unknown>;
+  readonly #options: DrainTasksOptions;
+  readonly #started: number;
+  #done: ((report: DrainReport) => void) | undefined;
+  /** What the current wait leads to, and the timer bounding it. */
+  #afterWait: 'force' | 'finish' | undefined;
+  #cancelTimer: (() => void) | undefined;
 
-  constructor(tasks: Iterable<Task>, observe: boolean) {
+  constructor(pending: Map<Task, unknown>, options: DrainTasksOptions, done: (report: DrainReport) => void, started = performance.now()) {
+    this.#pending = pending;
+    this.#options = options;
+    this.#done = done;
+    this.#started = started;
+  }
+
+  /** Adds `tasks` (each once) to the drain, each with a removable settle observer. */
+  observe(tasks: readonly Task[]): void {
     for (const task of tasks) {
-      if (this.#observers.has(task)) continue;
-      this.#observers.set(task, observe ? observeSettlement(task, (settlement) => this.settled(task, settlement)) : noop);
+      if (!this.#pending.has(task)) this.#pending.set(task, observeSettlement(task, (settlement) => this.settled(task, settlement)));
     }
   }
 
-  settled(task: Task, settlement: Settlement): void {
-    if (!this.#observers.delete(task)) return;
-    if (settlement.abortedFirst) this.cancelled += 1;
-    else this.completed += 1;
-    if (this.#observers.size === 0) this.#onEmpty?.();
+  /**
+   * A task settled. Returns false if it was not (or no longer) part of the drain. When it was
+   * the last one the drain is waiting for, the drain goes on at once.
+   */
+  settled(task: Task, settlement: Settlement): boolean {
+    if (!this.#pending.delete(task)) return false;
+    if (settlement.abortedFirst) this.#cancelled += 1;
+    else this.#completed += 1;
+    if (this.#pending.size === 0 && this.#afterWait !== undefined) this.#wake();
+    return true;
   }
 
-  get tasks(): Task[] {
-    return [...this.#observers.keys()];
+  start(): void {
+    const { timeoutMs, cancel = true } = this.#options;
+    if (this.#pending.size === 0) return this.#finish();
+    if (cancel) this.#abortAll();
+    this.#wait(timeoutMs, 'force');
   }
 
-  get size(): number {
-    return this.#observers.size;
+  #force(): void {
+    if (this.#pending.size === 0) return this.#finish();
+    this.#timedOut = true;
+    const { timeoutMs, cancel = true, forceTimeoutMs = DEFAULT_FORCE_TIMEOUT_MS } = this.#options;
+    if (cancel && timeoutMs > 0) return this.#finish();
+    this.#abortAll();
+    this.#wait(forceTimeoutMs, 'finish');
   }
 
-  /** Resolves when every task settled or after `ms`, whichever is first; the timer never outlives it. */
-  settleWithin(ms: number): Promise<void> {
-    if (this.size === 0 || ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const cancelTimer = startTimer(ms, () => {
-        this.#onEmpty = undefined;
-        resolve();
-      });
-      this.#onEmpty = () => {
-        this.#onEmpty = undefined;
-        cancelTimer();
-        resolve();
-      };
-    });
+  /** Goes on with `next` when every task settled or after `ms`, whichever is first; the timer never outlives the wait. */
+  #wait(ms: number, next: 'force' | 'finish'): void {
+    if (this.#pending.size === 0 || ms <= 0) {
+      if (next === 'force') this.#force();
+      else this.#finish();
+      return;
+    }
+    this.#afterWait = next;
+    this.#cancelTimer = startTimer(ms, () => this.#wake());
   }
 
-  abortAll(): void {
-    for (const task of this.tasks) {
+  #wake(): void {
+    const next = this.#afterWait;
+    this.#afterWait = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
+    if (next === 'force') this.#force();
+    else if (next === 'finish') this.#finish();
+  }
+
+  #abortAll(): void {
+    for (const task of [...this.#pending.keys()]) {
       try {
         task.abort();
       } catch {
@@ -97,10 +129,20 @@ export class PendingTasks {
     }
   }
 
-  /** Stops observing what is left: abandoned tasks keep no reference to this drain. */
-  release(): void {
-    for (const stop of this.#observers.values()) stop();
-    this.#observers.clear();
+  #finish(): void {
+    const done = this.#done;
+    if (done === undefined) return;
+    this.#done = undefined;
+    const { label, onStuck, logger } = this.#options;
+    // Stop observing what is left: abandoned tasks keep no reference to this drain.
+    const stuck = [...this.#pending.keys()];
+    for (const stop of this.#pending.values()) if (typeof stop === 'function') (stop as () => void)();
+    this.#pending.clear();
+    if (stuck.length > 0) reportStuck(label, stuck, onStuck, logger);
+    const durationMs = performance.now() - this.#started;
+    const timedOut = this.#timedOut;
+    recordDrain(this.#options.metrics, logger, label, durationMs / 1000, timedOut);
+    done({ completed: this.#completed, cancelled: this.#cancelled, stuck, timedOut, durationMs });
   }
 }
 
@@ -127,38 +169,15 @@ export function drainTasks(tasks: Iterable<Task>, options: DrainTasksOptions): P
   return observeAndDrain(snapshot, options);
 }
 
-async function observeAndDrain(tasks: readonly Task[], options: DrainTasksOptions): Promise<DrainReport> {
+function observeAndDrain(tasks: readonly Task[], options: DrainTasksOptions): Promise<DrainReport> {
   const started = performance.now();
-  const pending = new PendingTasks(tasks, true);
-  // Tasks already settled are observed a microtask later; let those reports arrive first so a
-  // finished task is never aborted and miscounted as cancelled.
-  await Promise.resolve();
-  return drainPending(pending, options, started);
-}
-
-/** The drain itself, over tasks whose settlements reach `pending`; `started` is when the drain began. */
-export async function drainPending(pending: PendingTasks, options: DrainTasksOptions, started = performance.now()): Promise<DrainReport> {
-  const { label, timeoutMs, cancel = true, forceTimeoutMs = DEFAULT_FORCE_TIMEOUT_MS, onStuck, logger } = options;
-
-  let timedOut = false;
-  if (pending.size > 0) {
-    if (cancel) pending.abortAll();
-    if (timeoutMs > 0) await pending.settleWithin(timeoutMs);
-    if (pending.size > 0) {
-      timedOut = true;
-      if (!cancel || timeoutMs <= 0) {
-        pending.abortAll();
-        await pending.settleWithin(forceTimeoutMs);
-      }
-    }
-  }
-
-  const stuck = pending.tasks;
-  pending.release();
-  if (stuck.length > 0) reportStuck(label, stuck, onStuck, logger);
-  const durationMs = performance.now() - started;
-  record(options.metrics, logger, (metrics) => metrics.recordDrain(label, durationMs / 1000, timedOut));
-  return { completed: pending.completed, cancelled: pending.cancelled, stuck, timedOut, durationMs };
+  return new Promise((resolve) => {
+    const drain = new Drain(new Map(), options, resolve, started);
+    drain.observe(tasks);
+    // Tasks already settled are observed a microtask later; let those reports arrive first so a
+    // finished task is never aborted and miscounted as cancelled.
+    queueMicrotask(() => drain.start());
+  });
 }
 
 function reportStuck(label: string, stuck: Task[], onStuck: DrainTasksOptions['onStuck'], logger: Logger | undefined): void {
@@ -170,4 +189,8 @@ function reportStuck(label: string, stuck: Task[], onStuck: DrainTasksOptions['o
   } catch (error) {
     safeLog(logger, 'error', { label, err: error }, 'onStuck threw');
   }
+}
+
+function recordDrain(metrics: AsyncMetrics | undefined, logger: Logger | undefined, label: string, seconds: number, timedOut: boolean): void {
+  record(metrics, logger, (target) => target.recordDrain(label, seconds, timedOut));
 }

@@ -1,6 +1,6 @@
 import type { Gauge } from 'prom-client';
 import { listenForAbort } from './abort.js';
-import { drainPending, PendingTasks, DEFAULT_FORCE_TIMEOUT_MS, type DrainReport } from './drain.js';
+import { Drain, DEFAULT_FORCE_TIMEOUT_MS, type DrainReport } from './drain.js';
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
 import { assertOptionalMetrics, type AsyncMetrics } from './metrics.js';
 import { Supervisor, type SupervisorExit } from './supervise.js';
@@ -71,7 +71,7 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
   /** Why teardown began when no one had read `signal` yet; the reason is built only if it is read later. */
   #endedBy: SupervisorExit['reason'] | undefined;
   #stopListening: (() => void) | undefined;
-  #pending: PendingTasks | undefined;
+  #drain: Drain | undefined;
   #closed = false;
   #ended = false;
 
@@ -118,15 +118,20 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
 
   taskSettled(task: Task, settlement: Settlement): void {
     const finite = this.#running.get(task) ?? true;
-    this.#running.delete(task);
     this.offerSettlement(task, settlement, finite);
-    this.#pending?.settled(task, settlement);
+    // Once teardown began, #running is the drain's pending map: the drain removes and counts it.
+    if (this.#drain === undefined) this.#running.delete(task);
+    else this.#drain.settled(task, settlement);
   }
 
   protected override exitDecided(exit: SupervisorExit): void {
     // A microtask later, as if awaited: work settling in the same tick as the exit is not drained.
     queueMicrotask(() => {
-      this.#teardown(exit).then((drain) => this.#end({ exit, drain }), (error: unknown) => this.#end(undefined, error));
+      try {
+        this.#teardown(exit);
+      } catch (error) {
+        this.#end(undefined, error);
+      }
     });
   }
 
@@ -147,7 +152,7 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
   }
 
   /** Aborts `session.signal` and drains what is still running; from now on new tasks are refused. */
-  async #teardown(exit: SupervisorExit): Promise<DrainReport> {
+  #teardown(exit: SupervisorExit): void {
     // The drain could not see tasks started from now on, so they would leak: refuse them.
     this.#closed = true;
     if (this.#shutdown === undefined) this.#endedBy = exit.reason;
@@ -155,8 +160,7 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
     // (constructing a DOMException is one of the costliest steps of a teardown).
     else if (!this.#shutdown.signal.aborted) this.#shutdown.abort(this.#teardownReason(exit.reason));
     const options = this.#options;
-    this.#pending = new PendingTasks(this.#running.keys(), false);
-    return drainPending(this.#pending, {
+    const drainOptions = {
       label: options.label,
       timeoutMs: options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS,
       cancel: false,
@@ -164,14 +168,16 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
       onStuck: options.onStuck,
       metrics: options.metrics,
       logger: options.logger,
-    });
+    };
+    this.#drain = new Drain(this.#running, drainOptions, (drain) => this.#end({ exit, drain }));
+    this.#drain.start();
   }
 
   /** The `finally` of the session: removes the connection listener, decrements the gauge, settles the result. */
   #end(result: SessionResult | undefined, error?: unknown): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#pending = undefined;
+    this.#drain = undefined;
     this.#stopListening?.();
     this.#stopListening = undefined;
     try {
