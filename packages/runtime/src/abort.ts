@@ -29,17 +29,21 @@ const resistStopPropagation: symbol | undefined = (() => {
   return key;
 })();
 
+/** Read-only options shared by every registration (an object literal with a symbol key per call is slow). */
+const listenerOptions: { once: true } | undefined =
+  resistStopPropagation === undefined ? undefined : Object.freeze({ once: true, [resistStopPropagation]: true });
+
 /**
  * Calls `listener` once when `signal` aborts (in a microtask if it already has), like
  * `events.addAbortListener`, including surviving `stopImmediatePropagation()`; returns the function
  * that removes it. Every caller calls that on every path.
  */
 export function listenForAbort(signal: AbortSignal, listener: () => void): () => void {
-  if (resistStopPropagation === undefined || signal.aborted) {
+  if (listenerOptions === undefined || signal.aborted) {
     const disposable = addAbortListener(signal, listener);
     return () => disposable[Symbol.dispose]();
   }
-  signal.addEventListener('abort', listener, { once: true, [resistStopPropagation]: true });
+  signal.addEventListener('abort', listener, listenerOptions);
   return () => signal.removeEventListener('abort', listener);
 }
 

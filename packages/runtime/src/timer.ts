@@ -10,6 +10,11 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
  */
 export function startTimer(ms: number, onFire: () => void): () => void {
   if (ms === Infinity) return () => {};
+  if (ms <= MAX_TIMER_DELAY_MS) {
+    // The common case: one timer, no chaining state.
+    const single = setTimeout(onFire, Math.max(ms, 0));
+    return () => clearTimeout(single);
+  }
   let remaining = Math.max(ms, 0);
   let handle: ReturnType<typeof setTimeout> | undefined;
   const arm = (): void => {

@@ -70,7 +70,8 @@ export function assertOptionalAbortSignal(value: unknown, argument: string): ass
 export function hasMethods(value: unknown, names: readonly string[]): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Record<string, unknown>;
-  return names.every((name) => typeof record[name] === 'function');
+  for (const name of names) if (typeof record[name] !== 'function') return false;
+  return true;
 }
 
 /** A rejected promise carrying exactly what user code threw, which need not be an Error. */
