@@ -89,6 +89,7 @@ export class Supervisor {
 
   /** A supervised task settled: a rejection is a crash, a non-finite task's completion is lifetime_done. */
   offerSettlement(task: Task, settlement: Settlement, finite: boolean): void {
+    if (this.done) return;
     if (settlement.status === 'rejected') this.#offer({ reason: 'crash', task, error: settlement.reason });
     else if (!finite) this.#offer({ reason: 'lifetime_done', task });
   }
