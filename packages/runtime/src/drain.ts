@@ -136,8 +136,11 @@ export class Drain {
     const { label, onStuck, logger } = this.#options;
     // Stop observing what is left: abandoned tasks keep no reference to this drain.
     const stuck = [...this.#pending.keys()];
-    for (const stop of this.#pending.values()) if (typeof stop === 'function') (stop as () => void)();
-    this.#pending.clear();
+    if (this.#pending.size > 0) {
+      for (const stop of this.#pending.values()) if (typeof stop === 'function') (stop as () => void)();
+      // Only when needed: Map#clear allocates a fresh table.
+      this.#pending.clear();
+    }
     if (stuck.length > 0) reportStuck(label, stuck, onStuck, logger);
     const durationMs = performance.now() - this.#started;
     const timedOut = this.#timedOut;
