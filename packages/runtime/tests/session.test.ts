@@ -221,6 +221,68 @@ describe('superviseSession', () => {
     expect(await gaugeValue(gauge)).toBe(0);
   });
 
+  it('a synchronous setup is not a task: the drain sees only the tasks it started', async () => {
+    const { metrics } = freshMetrics();
+    const connection = new AbortController();
+    const running = superviseSession({ label: 'pusher', signal: connection.signal, metrics, logger: silentLogger }, (session) => {
+      session.lifetime('receive', async () => {
+        await untilAborted(session.signal).catch(() => undefined);
+        await new Promise((resolve) => setImmediate(resolve)); // a last flush, during the drain
+      });
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    connection.abort();
+    const { exit, drain } = await running;
+    expect(exit).toEqual({ reason: 'disconnect' });
+    expect(drain).toMatchObject({ completed: 1, cancelled: 0, stuck: [], timedOut: false });
+  });
+
+  it('an async setup still running at teardown is drained as a task named "setup" and reported stuck if it never ends', async () => {
+    const { metrics } = freshMetrics();
+    const connection = new AbortController();
+    const onStuck = vi.fn();
+    const running = superviseSession({ label: 'pusher', signal: connection.signal, metrics, logger: silentLogger, drainTimeoutMs: 1, forceTimeoutMs: 1, onStuck },
+      () => hangsForever());
+    await new Promise((resolve) => setImmediate(resolve));
+    connection.abort();
+    const { exit, drain } = await running;
+    expect(exit).toEqual({ reason: 'disconnect' });
+    expect(drain.stuck.map((task) => task.name)).toEqual(['setup']);
+    expect(onStuck).toHaveBeenCalledTimes(1);
+  });
+
+  it('an async setup that resolves does not end the session', async () => {
+    const { metrics } = freshMetrics();
+    const connection = new AbortController();
+    let ended = false;
+    const running = superviseSession({ label: 'pusher', signal: connection.signal, metrics, logger: silentLogger }, async () => {
+      await Promise.resolve();
+    }).then((result) => {
+      ended = true;
+      return result;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(ended).toBe(false);
+    connection.abort();
+    expect((await running).drain).toMatchObject({ completed: 0, cancelled: 0, stuck: [] });
+  });
+
+  it('ends on disconnect even when an earlier abort listener stops the event\'s propagation', async () => {
+    const { metrics } = freshMetrics();
+    const gauge = connectionGauge();
+    const connection = new AbortController();
+    const blocker = (event: Event): void => event.stopImmediatePropagation();
+    connection.signal.addEventListener('abort', blocker, { once: true });
+    const running = superviseSession({ label: 'pusher', signal: connection.signal, gauge, metrics, logger: silentLogger }, (session) => {
+      session.lifetime('receive', () => untilAborted(session.signal));
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    connection.abort();
+    expect((await running).exit).toEqual({ reason: 'disconnect' });
+    expect(await gaugeValue(gauge)).toBe(0);
+    expect(abortListenerCount(connection.signal)).toBe(0);
+  });
+
   it('refuses bad input synchronously without touching the gauge', async () => {
     const gauge = connectionGauge();
     const signal = new AbortController().signal;

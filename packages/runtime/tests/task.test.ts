@@ -120,6 +120,16 @@ describe('createNamedTask', () => {
     expect(abortListenerCount(parent)).toBe(0);
   });
 
+  it('its promise is the body\'s own promise, and reactions to it see the task settled and out of its set', async () => {
+    const tasks = new Set<Task>();
+    const gate = deferred<string>();
+    const task = createNamedTask('worker', () => gate.promise, { tasks, logger: silentLogger });
+    expect(task.promise).toBe(gate.promise);
+    const seen = task.promise.then(() => ({ settled: task.settled, inSet: tasks.has(task) }));
+    gate.resolve('done');
+    await expect(seen).resolves.toEqual({ settled: true, inSet: false });
+  });
+
   it('accepts a body that returns a plain value', async () => {
     const task = createNamedTask('plain', (() => 7) as unknown as () => Promise<number>, { logger: silentLogger });
     await expect(task.promise).resolves.toBe(7);
