@@ -5,19 +5,24 @@
  * - the connection gauge is incremented before the `try` (an early return never decrements it);
  * - the lifetime tasks are awaited with `Promise.all`, which never settles while one of them
  *   hangs, so the `finally` (and the gauge decrement) never runs after the client left;
- * - the pollers sleep with a bare `setTimeout`, so they notice a disconnect only when the
- *   sleep ends;
- * - the webhook is fire-and-forget (`void` silences the type checker, not the leak);
+ * - the transcript poller sleeps with a bare `setTimeout`, so it notices a disconnect only when
+ *   the sleep ends; the audio poller's "interruptible" sleep races the connection's `clientGone`
+ *   promise, which keeps one more reaction on it every second until the client leaves;
+ * - the webhook fan-out is fire-and-forget (`void` silences the type checker, not the leak) and
+ *   its `Promise.allSettled` results are never read: a failed webhook vanishes without a trace;
+ * - every upstream call links its own controller to the connection's with an abort listener
+ *   that is never removed, so the connection's signal collects one listener per call;
  * - the frame counter is labelled with the user id: one Prometheus series per user, forever.
  * See supervised-server.ts for the same server on @ghostguard/runtime.
  */
+import { setMaxListeners } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { WebSocket } from 'ws';
 import { ConnectionState, readUserId, type TranscriptSegment } from './connection.js';
 import { Instruments } from './instrumentation.js';
 import { DEFAULT_MAX_LATENCY_SAMPLES, DEFAULT_POLL_INTERVAL_MS, listenPusher, type PusherServer, type PusherServerOptions } from './pusher-http.js';
-import { UpstreamClient } from './upstream-client.js';
+import { UpstreamClient, USER_INTEGRATIONS } from './upstream-client.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,10 +54,21 @@ export async function startServer(options: PusherServerOptions): Promise<PusherS
       return;
     }
     const conn = new ConnectionState(userId);
+    // Cancels the connection's upstream calls when the handler ends, from the `finally`: which a
+    // hung upload, awaited by the `Promise.all` above it, keeps from ever running.
+    const connection = new AbortController();
+    // Raised when Node warned about a "possible EventTarget memory leak", instead of asking why.
+    setMaxListeners(0, connection.signal);
     openHandlers++;
     try {
-      await Promise.all([receiveLoop(ws, conn), pollers.track(() => pollTranscripts(conn)), pollers.track(() => pollAudio(conn))]);
+      const clientGone = receiveLoop(ws, conn);
+      await Promise.all([
+        clientGone,
+        pollers.track(() => pollTranscripts(conn, connection.signal)),
+        pollers.track(() => pollAudio(conn, clientGone, connection.signal)),
+      ]);
     } finally {
+      connection.abort();
       activeConnections.dec();
       openHandlers--;
       handlerEnds.sinceDisconnect(conn);
@@ -72,32 +88,47 @@ export async function startServer(options: PusherServerOptions): Promise<PusherS
     });
   }
 
-  async function pollTranscripts(conn: ConnectionState): Promise<void> {
+  async function pollTranscripts(conn: ConnectionState, connectionSignal: AbortSignal): Promise<void> {
     while (conn.connected) {
       const sleepStartedAt = performance.now();
       await sleep(pollIntervalMs);
       latencies.afterSleep(conn, sleepStartedAt);
       const batch = conn.takeTranscripts();
-      if (batch.length > 0) void postWebhook(conn, batch);
+      if (batch.length > 0) void postWebhooks(conn, batch, connectionSignal);
     }
   }
 
-  async function pollAudio(conn: ConnectionState): Promise<void> {
+  async function pollAudio(conn: ConnectionState, clientGone: Promise<void>, connectionSignal: AbortSignal): Promise<void> {
     while (conn.connected) {
       const sleepStartedAt = performance.now();
-      await sleep(pollIntervalMs);
+      // Wakes as soon as the client leaves, so its last audio goes out at once. Each race adds a
+      // reaction to `clientGone` that lives until the client leaves; a half-open one never does.
+      await Promise.race([sleep(pollIntervalMs), clientGone]);
       latencies.afterSleep(conn, sleepStartedAt);
       const audio = conn.takeAudio();
-      if (audio !== undefined) await uploadAudio(conn, audio);
+      if (audio !== undefined) await uploadAudio(conn, audio, connectionSignal);
     }
   }
 
-  async function postWebhook(conn: ConnectionState, segments: TranscriptSegment[]): Promise<void> {
-    await upstreamCalls.track(() => upstream.postWebhook(conn.userId, segments));
+  // One integration failing must not stop the others, so `allSettled`; but nobody reads the
+  // results, so a failed or refused webhook is never logged or counted.
+  async function postWebhooks(conn: ConnectionState, segments: TranscriptSegment[], connectionSignal: AbortSignal): Promise<void> {
+    await Promise.allSettled(
+      USER_INTEGRATIONS.map((integration) => callUpstream(connectionSignal, (signal) => upstream.postWebhook(conn.userId, integration, segments, signal))),
+    );
   }
 
-  async function uploadAudio(conn: ConnectionState, audio: Buffer): Promise<void> {
-    await upstreamCalls.track(() => upstream.uploadAudio(conn.userId, audio));
+  async function uploadAudio(conn: ConnectionState, audio: Buffer, connectionSignal: AbortSignal): Promise<void> {
+    await callUpstream(connectionSignal, (signal) => upstream.uploadAudio(conn.userId, audio, signal));
+  }
+
+  // Each call gets its own controller, linked to the connection's (the idiom from before
+  // `AbortSignal.any`). The link is never undone: every call leaves an abort listener, holding
+  // its controller, on the connection's signal until the handler ends; a ghost's never does.
+  function callUpstream(connectionSignal: AbortSignal, call: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const request = new AbortController();
+    connectionSignal.addEventListener('abort', () => request.abort(connectionSignal.reason), { once: true });
+    return upstreamCalls.track(() => call(request.signal));
   }
 
   return {

@@ -6,7 +6,8 @@
  *   lifetime tasks, and on disconnect wakes the pollers, gives in-flight uploads a grace period,
  *   then aborts what is left, so a hung upstream call can delay the teardown but never stop it;
  * - the pollers sleep with `sleepUntilShutdown`, so they wake the moment the client leaves;
- * - webhooks are session tasks, drained with the rest, never fire-and-forget;
+ * - webhooks (one per integration) are session tasks, drained with the rest, never
+ *   fire-and-forget, and a failed one is logged;
  * - metric labels are static (the user id goes to logs, not to Prometheus).
  */
 import { Counter, Gauge, Registry } from 'prom-client';
@@ -15,7 +16,7 @@ import { createAsyncMetrics, createNamedTask, sleepUntilShutdown, superviseSessi
 import { ConnectionState, readUserId, type TranscriptSegment } from './connection.js';
 import { Instruments } from './instrumentation.js';
 import { DEFAULT_MAX_LATENCY_SAMPLES, DEFAULT_POLL_INTERVAL_MS, listenPusher, type PusherServer, type PusherServerOptions } from './pusher-http.js';
-import { UpstreamClient } from './upstream-client.js';
+import { UpstreamClient, USER_INTEGRATIONS, type Integration } from './upstream-client.js';
 
 export interface SupervisedServerOptions extends PusherServerOptions {
   /** Ping interval; a peer that misses a pong is dropped. Default 30 000. */
@@ -45,6 +46,12 @@ export async function startServer(options: SupervisedServerOptions): Promise<Pus
     labelNames: ['kind'],
     registers: [registry],
   });
+  // One child per frame kind: the label values are fixed here, and counting a frame is a lookup.
+  const framesByKind = {
+    audio: framesReceived.labels({ kind: 'audio' }),
+    transcript: framesReceived.labels({ kind: 'transcript' }),
+    invalid: framesReceived.labels({ kind: 'invalid' }),
+  };
 
   const host = await listenPusher(registry);
   host.wss.on('connection', (ws, req) => {
@@ -90,7 +97,7 @@ export async function startServer(options: SupervisedServerOptions): Promise<Pus
 
   async function receiveUntilShutdown(ws: WebSocket, conn: ConnectionState, shutdown: AbortSignal): Promise<void> {
     const onMessage = (data: RawData, isBinary: boolean): void => {
-      framesReceived.inc({ kind: conn.enqueue(data, isBinary) });
+      framesByKind[conn.enqueue(data, isBinary)].inc();
     };
     ws.on('message', onMessage);
     try {
@@ -110,10 +117,15 @@ export async function startServer(options: SupervisedServerOptions): Promise<Pus
       const batch = conn.takeTranscripts();
       if (shuttingDown) {
         // The session refuses new tasks once teardown began: the last batch goes out from this task.
-        if (batch.length > 0) await postWebhook(conn, batch, signal);
+        if (batch.length > 0) {
+          for (const integration of USER_INTEGRATIONS) await postWebhook(conn, integration, batch, signal);
+        }
         return;
       }
-      if (batch.length > 0) session.finite('webhook', (webhookSignal) => postWebhook(conn, batch, webhookSignal));
+      if (batch.length === 0) continue;
+      for (const integration of USER_INTEGRATIONS) {
+        session.finite('webhook', (webhookSignal) => postWebhook(conn, integration, batch, webhookSignal));
+      }
     }
   }
 
@@ -130,12 +142,12 @@ export async function startServer(options: SupervisedServerOptions): Promise<Pus
 
   // A failed webhook is the integration's problem, not a reason to drop the user's stream: it is
   // logged. An abort is rethrown so the drain counts the task as cancelled.
-  async function postWebhook(conn: ConnectionState, segments: TranscriptSegment[], signal: AbortSignal): Promise<void> {
+  async function postWebhook(conn: ConnectionState, integration: Integration, segments: TranscriptSegment[], signal: AbortSignal): Promise<void> {
     try {
-      await upstreamCalls.track(() => upstream.postWebhook(conn.userId, segments, signal));
+      await upstreamCalls.track(() => upstream.postWebhook(conn.userId, integration, segments, signal));
     } catch (error) {
       if (signal.aborted) throw error;
-      logger.warn({ uid: conn.userId, err: error }, 'webhook failed');
+      logger.warn({ uid: conn.userId, integration, err: error }, 'webhook failed');
     }
   }
 

@@ -2,8 +2,15 @@ import { request } from 'node:http';
 import type { TranscriptSegment } from './connection.js';
 
 /**
+ * The integrations every demo user has enabled. Each transcript batch is posted to each of them
+ * (the original pusher's realtime-integrations fan-out).
+ */
+export const USER_INTEGRATIONS = ['notes', 'crm'] as const;
+export type Integration = (typeof USER_INTEGRATIONS)[number];
+
+/**
  * The pusher's two outbound calls: the audio upload (to object storage) and the transcript
- * webhook (to the user's integration). Plain `http.request` without a timeout, as so much
+ * webhook (to one of the user's integrations). Plain `http.request` without a timeout, as so much
  * production code does: when the far end stops answering, the call waits forever unless a
  * `signal` aborts it, and while it waits its socket keeps everything the caller holds reachable.
  */
@@ -18,8 +25,8 @@ export class UpstreamClient {
     return this.#post('/upload', userId, 'application/octet-stream', audio, signal);
   }
 
-  postWebhook(userId: string, segments: TranscriptSegment[], signal?: AbortSignal): Promise<void> {
-    return this.#post('/webhook', userId, 'application/json', JSON.stringify({ userId, segments }), signal);
+  postWebhook(userId: string, integration: Integration, segments: TranscriptSegment[], signal?: AbortSignal): Promise<void> {
+    return this.#post(`/webhook/${integration}`, userId, 'application/json', JSON.stringify({ userId, segments }), signal);
   }
 
   #post(path: string, userId: string, contentType: string, body: Buffer | string, signal: AbortSignal | undefined): Promise<void> {
