@@ -44,6 +44,15 @@ describe('sleepUntilShutdown', () => {
     expect(abortListenerCount(shutdown.signal)).toBe(0);
   });
 
+  it('wakes even when an earlier abort listener stops the event\'s propagation', async () => {
+    const controller = new AbortController();
+    controller.signal.addEventListener('abort', (event) => event.stopImmediatePropagation(), { once: true });
+    const sleeps = [sleepUntilShutdown(controller.signal, 60_000), sleepUntilShutdown(controller.signal, 60_000)];
+    controller.abort();
+    await expect(Promise.all(sleeps)).resolves.toEqual([true, true]);
+    expect(abortListenerCount(controller.signal)).toBe(0);
+  });
+
   it('lets a polling loop exit on shutdown after at least 2 iterations', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const shutdown = new AbortController();
