@@ -84,6 +84,10 @@ class PromAsyncMetrics implements AsyncMetrics {
   readonly #gatherFailures: Counter<'label'>;
   readonly #gatherDuration: Histogram<'label'>;
   #failureLogged = false;
+  // Label objects reused per guarded label (the guard bounds them to 102 per metric), so recording
+  // allocates no label object; prom-client keeps the first object it sees per series anyway.
+  readonly #labelObjects = new WeakMap<object, Map<string, { label: string }>>();
+  readonly #exitLabelObjects = new Map<string, Partial<Record<SupervisorReason, { label: string; reason: SupervisorReason }>>>();
 
   constructor(registry: Registry, logger: Logger | undefined) {
     this.registry = registry;
@@ -107,25 +111,55 @@ class PromAsyncMetrics implements AsyncMetrics {
   }
 
   recordSupervisorExit(label: string, reason: SupervisorReason): void {
-    this.#record(() => {
-      this.#supervisorExit.inc({ label: this.#guard(this.#supervisorExit, METRIC_NAMES.supervisorExit, label), reason });
-    });
+    try {
+      this.#supervisorExit.inc(this.#exitLabels(label, reason));
+    } catch (error) {
+      this.#recordFailed(error);
+    }
   }
 
   recordDrain(label: string, durationSeconds: number, timedOut: boolean): void {
-    this.#record(() => {
-      this.#drainDuration.observe({ label: this.#guard(this.#drainDuration, METRIC_NAMES.drainDuration, label) }, durationSeconds);
-      if (timedOut) this.#drainTimeout.inc({ label: this.#guard(this.#drainTimeout, METRIC_NAMES.drainTimeout, label) });
-    });
+    try {
+      this.#drainDuration.observe(this.#labels(this.#drainDuration, METRIC_NAMES.drainDuration, label), durationSeconds);
+      if (timedOut) this.#drainTimeout.inc(this.#labels(this.#drainTimeout, METRIC_NAMES.drainTimeout, label));
+    } catch (error) {
+      this.#recordFailed(error);
+    }
   }
 
   recordGather(label: string, durationSeconds: number, failures: number): void {
-    this.#record(() => {
-      this.#gatherDuration.observe({ label: this.#guard(this.#gatherDuration, METRIC_NAMES.gatherDuration, label) }, durationSeconds);
-      if (failures > 0) {
-        this.#gatherFailures.inc({ label: this.#guard(this.#gatherFailures, METRIC_NAMES.gatherFailures, label) }, failures);
-      }
-    });
+    try {
+      this.#gatherDuration.observe(this.#labels(this.#gatherDuration, METRIC_NAMES.gatherDuration, label), durationSeconds);
+      if (failures > 0) this.#gatherFailures.inc(this.#labels(this.#gatherFailures, METRIC_NAMES.gatherFailures, label), failures);
+    } catch (error) {
+      this.#recordFailed(error);
+    }
+  }
+
+  /** The label values of one recording: `label` through the metric's guard. */
+  #labels(metric: object, name: string, label: string): { label: string } {
+    const guarded = this.#guard(metric, name, label);
+    let byLabel = this.#labelObjects.get(metric);
+    if (byLabel === undefined) {
+      byLabel = new Map();
+      this.#labelObjects.set(metric, byLabel);
+    }
+    let labels = byLabel.get(guarded);
+    if (labels === undefined) {
+      labels = { label: guarded };
+      byLabel.set(guarded, labels);
+    }
+    return labels;
+  }
+
+  #exitLabels(label: string, reason: SupervisorReason): { label: string; reason: SupervisorReason } {
+    const guarded = this.#guard(this.#supervisorExit, METRIC_NAMES.supervisorExit, label);
+    let byReason = this.#exitLabelObjects.get(guarded);
+    if (byReason === undefined) {
+      byReason = {};
+      this.#exitLabelObjects.set(guarded, byReason);
+    }
+    return (byReason[reason] ??= { label: guarded, reason });
   }
 
   #guard(metric: object, name: string, label: string): string {
@@ -133,15 +167,10 @@ class PromAsyncMetrics implements AsyncMetrics {
   }
 
   // Metrics are observability: a failure to record must never break the code being observed.
-  #record(write: () => void): void {
-    try {
-      write();
-    } catch (error) {
-      if (!this.#failureLogged) {
-        this.#failureLogged = true;
-        safeLog(this.#logger, 'warn', { err: error }, 'ghostguard metrics could not be recorded');
-      }
-    }
+  #recordFailed(error: unknown): void {
+    if (this.#failureLogged) return;
+    this.#failureLogged = true;
+    safeLog(this.#logger, 'warn', { err: error }, 'ghostguard metrics could not be recorded');
   }
 }
 
