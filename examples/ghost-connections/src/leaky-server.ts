@@ -7,7 +7,8 @@
  *   hangs, so the `finally` (and the gauge decrement) never runs after the client left;
  * - the transcript poller sleeps with a bare `setTimeout`, so it notices a disconnect only when
  *   the sleep ends; the audio poller's "interruptible" sleep races the connection's `clientGone`
- *   promise, which keeps one more reaction on it every second until the client leaves;
+ *   promise, leaving one more reaction on it every second until the client leaves (a half-open
+ *   client never does);
  * - the webhook fan-out is fire-and-forget (`void` silences the type checker, not the leak) and
  *   its `Promise.allSettled` results are never read: a failed webhook vanishes without a trace;
  * - every upstream call links its own controller to the connection's with an abort listener
@@ -54,8 +55,8 @@ export async function startServer(options: PusherServerOptions): Promise<PusherS
       return;
     }
     const conn = new ConnectionState(userId);
-    // Cancels the connection's upstream calls when the handler ends, from the `finally`: which a
-    // hung upload, awaited by the `Promise.all` above it, keeps from ever running.
+    // Cancels the connection's upstream calls when the handler ends, in the `finally`: which never
+    // runs while the `Promise.all` waits on a hung upload, the one call it was meant to cancel.
     const connection = new AbortController();
     // Raised when Node warned about a "possible EventTarget memory leak", instead of asking why.
     setMaxListeners(0, connection.signal);
