@@ -8,6 +8,7 @@ const config = {
     ['recommended', '✅'],
     ['recommended-type-checked', '☑️'],
     ['strict', '🔒'],
+    ['with-typescript-eslint', '🤝'],
   ],
   // Matches the headers the rule docs start with: "# <description> (`ghostguard/<rule>`)".
   ruleDocTitleFormat: 'desc-parens-prefix-name',

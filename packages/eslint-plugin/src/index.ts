@@ -5,10 +5,10 @@ import { rules } from './rules/index.js';
 const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
 export type RuleName = keyof typeof rules;
-export type ConfigName = 'recommended' | 'recommended-type-checked' | 'strict';
+export type ConfigName = 'recommended' | 'recommended-type-checked' | 'strict' | 'with-typescript-eslint';
 type RuleId = `ghostguard/${RuleName}`;
 
-export type RuleEntry = 'error' | ['error', Record<string, unknown>];
+export type RuleEntry = 'error' | 'off' | ['error', Record<string, unknown>];
 
 /**
  * A flat config entry. Deliberately structural (as typescript-eslint types its own configs):
@@ -18,7 +18,8 @@ export type RuleEntry = 'error' | ['error', Record<string, unknown>];
 export interface GhostguardConfig {
   name: `ghostguard/${ConfigName}`;
   plugins: { ghostguard: { meta: { name: string; version: string } } };
-  rules: { [id in RuleId]?: RuleEntry };
+  /** ghostguard's own rules, plus (in `with-typescript-eslint`) settings for typescript-eslint's and core rules. */
+  rules: { [id in RuleId]?: RuleEntry } & { [otherRule: string]: RuleEntry | undefined };
 }
 
 /**
@@ -60,6 +61,42 @@ function ruleEntries(level: 'recommended' | 'strict'): GhostguardConfig['rules']
   return Object.fromEntries(entries);
 }
 
+/**
+ * `recommended-type-checked` plus the settings that reconcile it with typescript-eslint's typed
+ * configs and ESLint core, for a config that lists it after `tseslint.configs.recommendedTypeChecked`
+ * (or `strictTypeChecked`), whose plugin it relies on:
+ * - `@typescript-eslint/no-floating-promises` off: `ghostguard/no-detached-task` reports the same
+ *   promises (any thenable, with types) but does not accept `void`, and accepts the runtime's task
+ *   helpers; both on would report each dropped promise twice and disagree on the fix.
+ * - `@typescript-eslint/no-misused-promises` without `checksVoidReturn.arguments`: async listeners
+ *   handed to `ws.on('message', async …)` are how handlers are written; the listeners that really
+ *   drop promises (`forEach`, timers) stay reported by `no-detached-task`. Every other check stays on.
+ * - core `no-await-in-loop` off: it recommends `Promise.all`, the pattern
+ *   `no-promise-all-in-ws-handler` bans in handlers, and a polling loop awaits in its loop by design.
+ */
+function withTypescriptEslintRules(): GhostguardConfig['rules'] {
+  return {
+    ...ruleEntries('recommended'),
+    '@typescript-eslint/no-floating-promises': 'off',
+    '@typescript-eslint/no-misused-promises': [
+      'error',
+      {
+        checksConditionals: true,
+        checksSpreads: true,
+        checksVoidReturn: {
+          arguments: false,
+          attributes: true,
+          inheritedMethods: true,
+          properties: true,
+          returns: true,
+          variables: true,
+        },
+      },
+    ],
+    'no-await-in-loop': 'off',
+  };
+}
+
 const configs = {} as Record<ConfigName, GhostguardConfig>;
 
 const plugin: GhostguardPlugin = {
@@ -86,6 +123,7 @@ Object.assign(configs, {
     rules: ruleEntries('recommended'),
   },
   strict: { name: 'ghostguard/strict', plugins, rules: ruleEntries('strict') },
+  'with-typescript-eslint': { name: 'ghostguard/with-typescript-eslint', plugins, rules: withTypescriptEslintRules() },
 } satisfies Record<ConfigName, GhostguardConfig>);
 
 export default plugin;

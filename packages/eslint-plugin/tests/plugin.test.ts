@@ -19,7 +19,7 @@ const packageJson = JSON.parse(readFileSync(path.join(packageDir, 'package.json'
   version: string;
 };
 const ruleNames = Object.keys(rules) as (keyof typeof rules)[];
-const configNames: ConfigName[] = ['recommended', 'recommended-type-checked', 'strict'];
+const configNames: ConfigName[] = ['recommended', 'recommended-type-checked', 'strict', 'with-typescript-eslint'];
 
 /** Parses .ts with typescript-eslint; .js/.mjs/.cjs keep ESLint's default parser (espree), as in a user's config. */
 const typescriptFiles: Linter.Config = { files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tsParser } };
@@ -49,7 +49,7 @@ describe('plugin object', () => {
     );
   });
 
-  it('exports the three flat configs, each carrying the plugin', () => {
+  it('exports the four flat configs, each carrying the plugin', () => {
     expect(Object.keys(ghostguard.configs).sort()).toEqual([...configNames].sort());
     for (const name of configNames) {
       const config = ghostguard.configs[name];
