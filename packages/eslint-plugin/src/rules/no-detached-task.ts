@@ -1,5 +1,6 @@
-import { AST_NODE_TYPES, ASTUtils, ESLintUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../utils/create-rule.js';
+import { getTypeServices } from '../utils/type-services.js';
 import { isGlobalReference, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
 import {
   createPromiseRecognizer,
@@ -86,8 +87,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     const sourceCode = context.sourceCode;
     const promises = createPromiseRecognizer(context);
-    // getParserServices throws when another parser (espree, for plain .js) produced the AST.
-    const services = context.sourceCode.parserServices?.program ? ESLintUtils.getParserServices(context, true) : undefined;
+    const services = getTypeServices(context);
     const taskHelpers = new Set(options.taskHelpers ?? DEFAULT_TASK_HELPERS);
     const requireTracking = options.requireTracking === true;
 
@@ -198,7 +198,7 @@ export default createRule<Options, MessageIds>({
       const def = variable?.defs[0];
       if (!variable || !def) return undefined;
       if (variable.defs.length > 1) return false;
-      if (services?.program) return services.getTypeAtLocation(def.name).getSymbol()?.getName() === 'Set';
+      if (services) return services.typeOf(def.name).getSymbol()?.getName() === 'Set';
       const annotation = def.name.type === AST_NODE_TYPES.Identifier ? def.name.typeAnnotation?.typeAnnotation : undefined;
       if (annotation) return isSetAnnotation(annotation);
       if (def.type === DefinitionType.Parameter || def.type === DefinitionType.ImportBinding) return true;

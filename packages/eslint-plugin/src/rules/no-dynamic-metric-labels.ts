@@ -2,7 +2,8 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 import { createRule } from '../utils/create-rule.js';
 import { createPromClientTracker, mayUsePromClient, type LabelInput } from '../utils/prom-client.js';
-import { createStaticValueEvaluator, getTypeServices, isBoundedType, isIdLikeName } from '../utils/static-value.js';
+import { createStaticValueEvaluator, isBoundedType, isIdLikeName } from '../utils/static-value.js';
+import { getTypeServices } from '../utils/type-services.js';
 
 export interface NoDynamicMetricLabelsOptions {
   allowedNames?: string[];

@@ -1,6 +1,8 @@
 import { AST_NODE_TYPES, AST_TOKEN_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getTypeServices, instanceClassAt, SIGNAL_NAME } from '../utils/abort-signal.js';
+import { instanceClassAt, SIGNAL_NAME } from '../utils/abort-signal.js';
+import { getTypeServices } from '../utils/type-services.js';
 import { createRule } from '../utils/create-rule.js';
+import { isLoop } from '../utils/loops.js';
 import {
   isEffectivelyConst,
   isGlobalReference,
@@ -54,19 +56,6 @@ function isFunctionNode(node: TSESTree.Node): node is FunctionNode {
     node.type === AST_NODE_TYPES.FunctionExpression ||
     node.type === AST_NODE_TYPES.FunctionDeclaration
   );
-}
-
-function isLoop(node: TSESTree.Node): boolean {
-  switch (node.type) {
-    case AST_NODE_TYPES.DoWhileStatement:
-    case AST_NODE_TYPES.ForInStatement:
-    case AST_NODE_TYPES.ForOfStatement:
-    case AST_NODE_TYPES.ForStatement:
-    case AST_NODE_TYPES.WhileStatement:
-      return true;
-    default:
-      return false;
-  }
 }
 
 /** The parts of a loop that run on every iteration (not `for` init, not the `for…of` iterable). */

@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { createAbortSignalFinder, getTypeServices, instanceClassAt } from '../utils/abort-signal.js';
+import { createAbortSignalFinder, instanceClassAt } from '../utils/abort-signal.js';
+import { getTypeServices } from '../utils/type-services.js';
 import { createRule } from '../utils/create-rule.js';
 import { isLoop, isRepeatedPart } from '../utils/loops.js';
 import { isGlobalReference, matchesModuleExport, resolveModuleReference, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';

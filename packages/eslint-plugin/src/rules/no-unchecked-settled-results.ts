@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import { getTypeServices, type TypeServices } from '../utils/abort-signal.js';
+import { getTypeServices, type TypeServices } from '../utils/type-services.js';
 import { createRule } from '../utils/create-rule.js';
 import { skipTypeWrappers, staticPropertyName } from '../utils/module-bindings.js';
 import { asPromiseMethodCall, handlesRejection, isFunctionNode } from '../utils/promise.js';

@@ -1,35 +1,10 @@
-import { AST_NODE_TYPES, TSESLint, type ParserServices, type TSESTree } from '@typescript-eslint/utils';
-import type * as ts from 'typescript';
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { isGlobalReference, resolveVariable, skipTypeWrappers, staticPropertyName } from './module-bindings.js';
+import { getTypeServices } from './type-services.js';
 
 type RuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 type Variable = TSESLint.Scope.Variable;
 const { DefinitionType } = TSESLint.Scope;
-
-/** The TypeScript program behind a file, when the parser was given one. */
-export interface TypeServices {
-  readonly program: ts.Program;
-  readonly checker: ts.TypeChecker;
-  toTsNode(node: TSESTree.Node): ts.Node;
-}
-
-/**
- * Type information when `parserOptions.project`/`projectService` is set, else undefined.
- * Reads the parser services directly: `ESLintUtils.getParserServices(context, true)` throws
- * when the file was parsed by another parser (espree for plain `.js`), and a rule that works
- * without types must not crash there.
- */
-export function getTypeServices(context: RuleContext): TypeServices | undefined {
-  const services: Partial<ParserServices> | undefined = context.sourceCode.parserServices;
-  const program = services?.program;
-  const nodeMap = services?.esTreeNodeToTSNodeMap;
-  if (!program || !nodeMap) return undefined;
-  return {
-    program,
-    checker: program.getTypeChecker(),
-    toTsNode: (node) => nodeMap.get(node),
-  };
-}
 
 /** An AbortSignal the code at some position can use. */
 export interface AbortSignalInScope {

@@ -1,5 +1,5 @@
 import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getTypeServices } from './abort-signal.js';
+import { getTypeServices } from './type-services.js';
 import { skipTypeWrappers, staticKeyName, staticPropertyName } from './module-bindings.js';
 import { createPromClientTracker, type PromClientValue } from './prom-client.js';
 import { createStaticValueEvaluator } from './static-value.js';

@@ -153,18 +153,18 @@ function dynamicImportSpecifier(node: TSESTree.Node): string | undefined {
 /**
  * The property path that leads from a destructuring pattern's root to `target`:
  * `{ promises: { setTimeout: wait } }` and `wait` → `['promises', 'setTimeout']`.
- * Undefined when `target` is not in the pattern or sits behind a computed key or rest element.
+ * Undefined when `target` is not in the pattern or sits behind a computed key, array or rest element.
  */
-function patternPath(pattern: TSESTree.Node, target: TSESTree.Identifier): string[] | undefined {
+export function destructuredPath(pattern: TSESTree.Node, target: TSESTree.Identifier): string[] | undefined {
   switch (pattern.type) {
     case AST_NODE_TYPES.Identifier:
       return pattern === target ? [] : undefined;
     case AST_NODE_TYPES.AssignmentPattern:
-      return patternPath(pattern.left, target);
+      return destructuredPath(pattern.left, target);
     case AST_NODE_TYPES.ObjectPattern:
       for (const property of pattern.properties) {
         if (property.type !== AST_NODE_TYPES.Property) continue;
-        const inner = patternPath(property.value, target);
+        const inner = destructuredPath(property.value, target);
         if (!inner) continue;
         const key = staticKeyName(property);
         return key === undefined ? undefined : [key, ...inner];
@@ -208,7 +208,7 @@ function referenceOfVariable(sourceCode: SourceCode, variable: Variable, depth: 
     return undefined;
   }
   if (def.type !== DefinitionType.Variable || !def.node.init || def.name.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const path = patternPath(def.node.id, def.name);
+  const path = destructuredPath(def.node.id, def.name);
   if (!path) return undefined;
   const base = referenceOfExpression(sourceCode, def.node.init, depth + 1);
   return base && extendPath(base, path);

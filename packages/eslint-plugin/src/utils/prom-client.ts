@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import {
+  destructuredPath,
   matchesModuleExport,
   resolveModuleReference,
   resolveVariable,
@@ -7,7 +8,7 @@ import {
   staticKeyName,
   staticPropertyName,
 } from './module-bindings.js';
-import { destructuredPath, getTypeServices } from './static-value.js';
+import { getTypeServices } from './type-services.js';
 
 const { DefinitionType } = TSESLint.Scope;
 

@@ -40,7 +40,7 @@ export function promiseCombinatorOf(sourceCode: SourceCode, call: TSESTree.CallE
   return isGlobalPromise(sourceCode, callee.object) ? (name as PromiseCombinator) : undefined;
 }
 
-/** The parts of `TypeServices` (abort-signal.ts) that {@link promiseCombinatorWithTypes} reads. */
+/** The parts of `TypeServices` (type-services.ts) that {@link promiseCombinatorWithTypes} reads. */
 interface CombinatorTypes {
   readonly checker: ts.TypeChecker;
   toTsNode(node: TSESTree.Node): ts.Node;

@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES, AST_TOKEN_TYPES, ESLintUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, AST_TOKEN_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 import {
   isEffectivelyConst,
@@ -10,6 +10,7 @@ import {
   staticPropertyName,
   type ModuleReference,
 } from './module-bindings.js';
+import { getTypeServices } from './type-services.js';
 
 const { DefinitionType } = TSESLint.Scope;
 type AnyRuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
@@ -242,14 +243,9 @@ export interface PromiseRecognizer {
 
 export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecognizer {
   const sourceCode = context.sourceCode;
-  // getParserServices throws when another parser (espree, for plain .js) produced the AST.
-  const services = context.sourceCode.parserServices?.program ? ESLintUtils.getParserServices(context, true) : undefined;
-  const types: TypeQuestions | undefined = services?.program
-    ? {
-        checker: services.program.getTypeChecker(),
-        typeOf: (node) => services.getTypeAtLocation(node),
-        tsNode: (node) => services.esTreeNodeToTSNodeMap.get(node),
-      }
+  const services = getTypeServices(context);
+  const types: TypeQuestions | undefined = services
+    ? { checker: services.checker, typeOf: services.typeOf, tsNode: services.toTsNode }
     : undefined;
   const returnsPromiseCache = new Map<FunctionNode, boolean>();
 

@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import { getTypeServices, instanceClassAt } from './abort-signal.js';
+import { instanceClassAt } from './abort-signal.js';
+import { getTypeServices } from './type-services.js';
 import {
   isEffectivelyConst,
   isGlobalReference,

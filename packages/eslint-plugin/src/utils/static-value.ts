@@ -1,6 +1,7 @@
-import { ASTUtils, AST_NODE_TYPES, ESLintUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { ASTUtils, AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 import {
+  destructuredPath,
   isEffectivelyConst,
   isGlobalReference,
   resolveModuleReference,
@@ -9,6 +10,7 @@ import {
   staticKeyName,
   staticPropertyName,
 } from './module-bindings.js';
+import { getTypeServices } from './type-services.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -154,21 +156,6 @@ const DATE_SERIALISERS = new Set([
 
 /** Guards alias chains (`const a = b; const b = …`) and absurd nesting. */
 const MAX_RESOLVE_DEPTH = 8;
-
-interface TypeServices {
-  readonly checker: ts.TypeChecker;
-  typeOf(node: TSESTree.Node): ts.Type;
-}
-
-/** Type information when the file was parsed with a program; undefined otherwise (also for espree). */
-export function getTypeServices(context: AnyRuleContext): TypeServices | undefined {
-  const raw = context.sourceCode.parserServices;
-  if (!raw?.program || !raw.esTreeNodeToTSNodeMap) return undefined;
-  const services = ESLintUtils.getParserServices(context, true);
-  const program = services.program;
-  if (!program) return undefined;
-  return { checker: program.getTypeChecker(), typeOf: (node) => services.getTypeAtLocation(node) };
-}
 
 /** A literal type or a union of them (`'GET' | 'POST'`, an enum, `boolean`, `1 | 2`). */
 export function isBoundedType(type: ts.Type, checker: ts.TypeChecker, depth = 0): boolean {
@@ -734,30 +721,6 @@ function nameOf(node: TSESTree.Node): string | undefined {
       return inner.property.type === AST_NODE_TYPES.PrivateIdentifier ? inner.property.name : staticPropertyName(inner);
     case AST_NODE_TYPES.CallExpression:
       return nameOf(inner.callee);
-    default:
-      return undefined;
-  }
-}
-
-/**
- * The property path from a destructuring pattern's root to `target`:
- * `{ params: { id } }` and `id` → `['params', 'id']`; undefined behind computed keys, arrays or rest.
- */
-export function destructuredPath(pattern: TSESTree.Node, target: TSESTree.Identifier): string[] | undefined {
-  switch (pattern.type) {
-    case AST_NODE_TYPES.Identifier:
-      return pattern === target ? [] : undefined;
-    case AST_NODE_TYPES.AssignmentPattern:
-      return destructuredPath(pattern.left, target);
-    case AST_NODE_TYPES.ObjectPattern:
-      for (const property of pattern.properties) {
-        if (property.type !== AST_NODE_TYPES.Property) continue;
-        const inner = destructuredPath(property.value, target);
-        if (!inner) continue;
-        const key = staticKeyName(property);
-        return key === undefined ? undefined : [key, ...inner];
-      }
-      return undefined;
     default:
       return undefined;
   }

@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
+import { getTypeServices } from './type-services.js';
 
 /**
  * Recognises connection-lifetime handlers: the functions a WebSocket (or raw socket) server calls
@@ -242,10 +243,7 @@ function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
 /** Builds a per-file detector; create it inside a rule's `create()` (its cache is per file). */
 export function createWsHandlerDetector(context: RuleContext, options: WsHandlerOptions = {}): WsHandlerDetector {
   const sourceCode = context.sourceCode;
-  // Not ESLintUtils.getParserServices: it throws under espree (plain `.js` with the default parser).
-  const services = sourceCode.parserServices;
-  const checker = services?.program?.getTypeChecker();
-  const nodeMap = services?.esTreeNodeToTSNodeMap;
+  const types = getTypeServices(context);
   const customPatterns = options.additionalHandlers ?? [];
   const cache = new Map<FunctionNode, WsHandler | null>();
   const inProgress = new Set<FunctionNode>();
@@ -319,8 +317,8 @@ export function createWsHandlerDetector(context: RuleContext, options: WsHandler
 
   /** With types: a receiver that is a client socket (its `'connect'` is not a server connection). */
   function isClientSocket(receiver: TSESTree.Expression): boolean {
-    if (!checker || !nodeMap) return false;
-    const type = checker.getTypeAtLocation(nodeMap.get(receiver));
+    if (!types) return false;
+    const type = types.typeOf(receiver);
     const symbol = type.getSymbol() ?? type.aliasSymbol;
     if (!symbol || !/^(?:Socket|TLSSocket)$/.test(symbol.getName())) return false;
     return (symbol.getDeclarations() ?? []).some((d) => CLIENT_SOCKET_FILE.test(d.getSourceFile().fileName));
