@@ -13,7 +13,17 @@ function lint(configs: Linter.Config[], code: string): Promise<Linter.LintMessag
     overrideConfigFile: true,
     overrideConfig: [
       ...(tseslint.configs.recommendedTypeChecked as Linter.Config[]),
-      { languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: fixturesDir } } },
+      {
+        languageOptions: {
+          parserOptions: {
+            project: './tsconfig.json',
+            tsconfigRootDir: fixturesDir,
+            // Under CI=true typescript-eslint assumes a one-shot CLI run and types the files as they
+            // are on disk, ignoring the text given to lintText.
+            disallowAutomaticSingleRunInference: true,
+          },
+        },
+      },
       { rules: { 'no-await-in-loop': 'error' } },
       ...configs,
     ],
