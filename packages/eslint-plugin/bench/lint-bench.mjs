@@ -9,9 +9,10 @@
  *   (b) ghostguard `recommended` (no type information),
  *   (c) ghostguard `recommended-type-checked` with type information,
  *   (d) typescript-eslint `no-floating-promises` with type information,
+ *   (e) ghostguard `strict` (no type information),
  * each the median of N runs (default 3) in a fresh child process, after one untimed warm-up run,
- * interleaved so that machine noise spreads evenly; then one more run of (b), (c) and (d) with TIMING=1 for per-rule times.
- * Targets: (b)/(a) ≤ 1.05 and (c)/(d) ≤ 1.00 on wall time. `--check` exits 1 when one is missed.
+ * interleaved so that machine noise spreads evenly; then one more run of (b), (c), (d) and (e) with TIMING=1 for per-rule times.
+ * Targets: (b)/(a) ≤ 1.05, (c)/(d) ≤ 1.00 and (e)/(b) ≤ 1.05 on wall time. `--check` exits 1 when one is missed.
  * The children's CPU time is printed too: on a loaded machine it is the steadier figure.
  *
  * The typed runs use a generated tsconfig listing exactly the linted files (`--tsconfig` to use
@@ -31,7 +32,7 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const packageDir = path.dirname(benchDir);
 const workspaceRoot = path.resolve(packageDir, '../..');
 
-/** @typedef {'a' | 'floor' | 'b' | 'c' | 'd'} Variant */
+/** @typedef {'a' | 'floor' | 'b' | 'c' | 'd' | 'e'} Variant */
 /** @type {Record<Variant, string>} */
 const VARIANT_LABELS = {
   a: '(a) parser only, no rules',
@@ -39,6 +40,7 @@ const VARIANT_LABELS = {
   b: '(b) ghostguard `recommended`',
   c: '(c) ghostguard `recommended-type-checked`, typed',
   d: '(d) typescript-eslint `no-floating-promises`, typed',
+  e: '(e) ghostguard `strict`',
 };
 const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', 'fixtures', '__snapshots__']);
 const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/u;
@@ -74,6 +76,7 @@ async function configFor(variant, tsconfig) {
   if (variant === 'floor') config.push({ rules: { 'no-debugger': 'error' } });
   if (variant === 'b') config.push(/** @type {import('eslint').Linter.Config} */ (ghostguard.configs.recommended));
   if (variant === 'c') config.push(/** @type {import('eslint').Linter.Config} */ (ghostguard.configs['recommended-type-checked']));
+  if (variant === 'e') config.push(/** @type {import('eslint').Linter.Config} */ (ghostguard.configs.strict));
   if (variant === 'd') {
     config.push({
       plugins: { '@typescript-eslint': /** @type {import('eslint').ESLint.Plugin} */ (tseslint.plugin) },
@@ -247,17 +250,17 @@ async function main() {
 
     const childArgs = (/** @type {Variant} */ variant) => [fileURLToPath(import.meta.url), '--child', variant, dir, tsconfig, listFile];
     /** @type {Record<Variant, number[]>} */
-    const times = { a: [], floor: [], b: [], c: [], d: [] };
+    const times = { a: [], floor: [], b: [], c: [], d: [], e: [] };
     /** CPU time of the child (user + system): far less sensitive than wall time to other load on the machine. */
     /** @type {Record<Variant, number[]>} */
-    const cpuTimes = { a: [], floor: [], b: [], c: [], d: [] };
+    const cpuTimes = { a: [], floor: [], b: [], c: [], d: [], e: [] };
     const loadBefore = os.loadavg()[0] ?? 0;
     /** @type {Partial<Record<Variant, ReturnType<typeof summaryLine>>>} */
     const summaries = {};
     // One untimed run first, so that the first timed one does not pay for a cold file cache.
     await runNode(childArgs('a'));
     for (let run = 0; run < options.runs; run++) {
-      for (const variant of /** @type {Variant[]} */ (['a', 'floor', 'b', 'c', 'd'])) {
+      for (const variant of /** @type {Variant[]} */ (['a', 'floor', 'b', 'c', 'd', 'e'])) {
         const { ms, stdout } = await runNode(childArgs(variant));
         times[variant].push(ms);
         summaries[variant] = summaryLine(stdout);
@@ -269,7 +272,7 @@ async function main() {
     const loadAfter = os.loadavg()[0] ?? 0;
     console.log(`\nLoad average (1 min) before / after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)}.`);
     console.log(`\n| configuration | median wall | wall, each run | median CPU | problems reported | parse errors |\n| :-- | --: | :-- | --: | :-- | --: |`);
-    for (const variant of /** @type {Variant[]} */ (['a', 'floor', 'b', 'c', 'd'])) {
+    for (const variant of /** @type {Variant[]} */ (['a', 'floor', 'b', 'c', 'd', 'e'])) {
       const summary = summaries[variant];
       const problems = Object.entries(summary?.byRule ?? {}).map(([rule, count]) => `${rule.replace(/^ghostguard\//u, '')}: ${count}`).join(', ') || '–';
       const each = times[variant].map((t) => (t / 1000).toFixed(2)).join(' / ');
@@ -278,6 +281,7 @@ async function main() {
     const ratios = [
       { name: '(b) / (a)', wall: median(times.b) / median(times.a), cpu: median(cpuTimes.b) / median(cpuTimes.a), target: 1.05 },
       { name: '(c) / (d)', wall: median(times.c) / median(times.d), cpu: median(cpuTimes.c) / median(cpuTimes.d), target: 1.0 },
+      { name: '(e) / (b)', wall: median(times.e) / median(times.b), cpu: median(cpuTimes.e) / median(cpuTimes.b), target: 1.05 },
     ];
     console.log(`\n| ratio | wall | target | result | CPU |\n| :-- | --: | --: | :-- | --: |`);
     for (const ratio of ratios) {
@@ -285,11 +289,11 @@ async function main() {
     }
     const overFloor = (/** @type {Record<Variant, number[]>} */ t) => (median(t.b) / median(t.floor)).toFixed(3);
     console.log(`| (b) / (a'), for reference | ${overFloor(times)} | | | ${overFloor(cpuTimes)} |`);
-    for (const variant of /** @type {Variant[]} */ (['a', 'b', 'c', 'd'])) {
+    for (const variant of /** @type {Variant[]} */ (['a', 'b', 'c', 'd', 'e'])) {
       if (summaries[variant]?.fatal) console.log(`\n> Warning: ${VARIANT_LABELS[variant]} had parse errors, e.g. ${summaries[variant]?.firstFatal}`);
     }
 
-    for (const variant of /** @type {Variant[]} */ (['b', 'c', 'd'])) {
+    for (const variant of /** @type {Variant[]} */ (['b', 'c', 'd', 'e'])) {
       const { stdout } = await runNode(childArgs(variant), { TIMING: '1' });
       console.log(`\nTIMING=1, ${VARIANT_LABELS[variant]}:\n\n\`\`\`\n${timingTable(stdout)}\n\`\`\``);
     }
