@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../utils/create-rule.js';
 import { getTypeServices } from '../utils/type-services.js';
-import { isGlobalReference, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
+import { isGlobalReference, matchesConfiguredName, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
 import {
   createPromiseRecognizer,
   handlesRejection,
@@ -104,16 +104,7 @@ export default createRule<Options, MessageIds>({
 
     function isTaskHelperCall(node: TSESTree.Node): boolean {
       if (node.type !== AST_NODE_TYPES.CallExpression && node.type !== AST_NODE_TYPES.NewExpression) return false;
-      const callee = skipTypeWrappers(node.callee);
-      const simpleName =
-        callee.type === AST_NODE_TYPES.Identifier
-          ? callee.name
-          : callee.type === AST_NODE_TYPES.MemberExpression
-            ? staticPropertyName(callee)
-            : undefined;
-      if (simpleName !== undefined && taskHelpers.has(simpleName)) return true;
-      const dotted = dottedName(callee);
-      return dotted !== undefined && taskHelpers.has(dotted);
+      return matchesConfiguredName(taskHelpers, node.callee, dottedName(node.callee));
     }
 
     /** The function whose body `node` runs in (arrows included), or undefined at top level. */

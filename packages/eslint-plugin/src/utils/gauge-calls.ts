@@ -1,6 +1,6 @@
 import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { getTypeServices } from './type-services.js';
-import { skipTypeWrappers, staticKeyName, staticPropertyName } from './module-bindings.js';
+import { matchesConfiguredName, skipTypeWrappers, staticKeyName, staticPropertyName } from './module-bindings.js';
 import { createPromClientTracker, type PromClientValue } from './prom-client.js';
 import { createStaticValueEvaluator } from './static-value.js';
 
@@ -87,14 +87,7 @@ export function createGaugeCallRecognizer(context: AnyRuleContext, options: Gaug
 
   function isConfiguredGauge(node: TSESTree.Node): boolean {
     if (configuredGauges.length === 0) return false;
-    const text = normalizedText(node).replaceAll(' ', '');
-    const lastName =
-      node.type === AST_NODE_TYPES.Identifier
-        ? node.name
-        : node.type === AST_NODE_TYPES.MemberExpression
-          ? staticPropertyName(node)
-          : undefined;
-    return configuredGauges.some((name) => (name.includes('.') ? name === text : name === lastName));
+    return matchesConfiguredName(configuredGauges, node, normalizedText(node).replaceAll(' ', ''));
   }
 
   function isGaugeValue(value: PromClientValue | undefined, kind: 'metric' | 'child'): boolean {

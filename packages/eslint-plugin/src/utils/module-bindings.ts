@@ -84,6 +84,27 @@ export function staticPropertyName(member: TSESTree.MemberExpression): string | 
   return undefined;
 }
 
+/** `track` for `track`, `tasks.track` and `this.tasks.track`: what a plain configured name is compared with. */
+export function lastName(node: TSESTree.Node): string | undefined {
+  const inner = skipTypeWrappers(node);
+  if (inner.type === AST_NODE_TYPES.Identifier) return inner.name;
+  if (inner.type === AST_NODE_TYPES.MemberExpression) return staticPropertyName(inner);
+  return undefined;
+}
+
+/**
+ * How rule options name functions and objects: a plain name matches the expression's last name
+ * (`track` matches `track` and `tasks.track`), a dotted name the whole expression, whose text the
+ * caller gives as `dottedText` (e.g. `this.tasks.track`).
+ */
+export function matchesConfiguredName(names: Iterable<string>, node: TSESTree.Node, dottedText: string | undefined): boolean {
+  const last = lastName(node);
+  for (const name of names) {
+    if (name.includes('.') ? name === dottedText : name === last) return true;
+  }
+  return false;
+}
+
 /** The key of a non-computed (or string-literal computed) object property. */
 export function staticKeyName(property: TSESTree.Property | TSESTree.PropertyDefinition | TSESTree.MethodDefinition): string | undefined {
   const key = property.key;

@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import {
   destructuredPath,
+  matchesConfiguredName,
   matchesModuleExport,
   resolveModuleReference,
   resolveVariable,
@@ -124,14 +125,7 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
   function isFactoryCall(call: TSESTree.CallExpression): boolean {
     if (factories.length === 0) return false;
     const callee = skipTypeWrappers(call.callee);
-    const calleeText = sourceCode.getText(callee);
-    const lastName =
-      callee.type === AST_NODE_TYPES.Identifier
-        ? callee.name
-        : callee.type === AST_NODE_TYPES.MemberExpression
-          ? staticPropertyName(callee)
-          : undefined;
-    return factories.some((factory) => (factory.includes('.') ? factory === calleeText : factory === lastName));
+    return matchesConfiguredName(factories, callee, sourceCode.getText(callee));
   }
 
   function constructedMetric(node: TSESTree.NewExpression | TSESTree.CallExpression): PromClientValue | undefined {
