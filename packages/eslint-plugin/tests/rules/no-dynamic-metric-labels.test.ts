@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
 import { RuleTester, type InvalidTestCase, type ValidTestCase } from '@typescript-eslint/rule-tester';
 import { ESLint, Linter } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
 import plugin from '../../src/index.js';
 import rule, { type NoDynamicMetricLabelsOptions } from '../../src/rules/no-dynamic-metric-labels.js';
+import { createPromClientProject } from '../prom-client-project.js';
 import { commonJsLanguageOptions, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
 
 type MessageIds = 'dynamicLabelValue' | 'dynamicLabelName' | 'dynamicMetricName' | 'unknownValue';
@@ -637,28 +635,7 @@ function make(names: readonly ('route' | 'status')[]) { return new Counter({ nam
 
 // -- Metrics recognised by their prom-client type (parameters, imported objects) ------------------
 
-/**
- * A throw-away project where `prom-client` resolves to the real package (the runtime's
- * devDependency), so the checker sees prom-client's own declarations.
- */
-function createPromClientProject(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ghostguard-metric-labels-'));
-  const requireFromRuntime = createRequire(path.join(import.meta.dirname, '../../../runtime/package.json'));
-  const promClientDir = path.dirname(requireFromRuntime.resolve('prom-client/package.json'));
-  fs.mkdirSync(path.join(dir, 'node_modules'));
-  fs.symlinkSync(promClientDir, path.join(dir, 'node_modules', 'prom-client'), 'dir');
-  fs.writeFileSync(
-    path.join(dir, 'tsconfig.json'),
-    JSON.stringify({
-      compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', skipLibCheck: true, noEmit: true, types: [] },
-      include: ['*.ts'],
-    }),
-  );
-  fs.writeFileSync(path.join(dir, 'metrics.ts'), '// replaced by each test case\n');
-  return dir;
-}
-
-const promClientProject = createPromClientProject();
+const promClientProject = createPromClientProject('ghostguard-metric-labels-');
 afterAll(() => fs.rmSync(promClientProject, { recursive: true, force: true }));
 
 const promClientTypedTester = new RuleTester({
