@@ -3,7 +3,7 @@ import { getEventListeners } from 'node:events';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Registry } from 'prom-client';
-import { expect } from 'vitest';
+import { afterEach, beforeEach, expect } from 'vitest';
 import { createAsyncMetrics, type AsyncMetrics, type Logger } from '../src/index.js';
 
 export interface LogEntry {
@@ -114,4 +114,23 @@ export async function metricValue(registry: Registry, name: string, labels: Reco
     .filter((entry) => (entry as { metricName?: string }).metricName === undefined || (entry as { metricName?: string }).metricName === metricName)
     .filter((entry) => Object.entries(labels).every(([key, value]) => entry.labels[key] === value))
     .reduce((sum, entry) => sum + entry.value, 0);
+}
+
+/**
+ * Records every `unhandledRejection` while the enclosing `describe` runs (registered in
+ * beforeEach, removed in afterEach): tests assert the list stays empty.
+ */
+export function recordUnhandledRejections(): unknown[] {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => {
+    unhandled.push(reason);
+  };
+  beforeEach(() => {
+    unhandled.length = 0;
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterEach(() => {
+    process.off('unhandledRejection', onUnhandled);
+  });
+  return unhandled;
 }

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNamedTask, superviseTasks, type Task } from '../src/index.js';
 import {
   abortListenerCount,
@@ -6,6 +6,7 @@ import {
   freshMetrics,
   metricValue,
   nextTurn,
+  recordUnhandledRejections,
   silentLogger,
   untilAborted,
 } from './runtime-support.js';
@@ -15,17 +16,7 @@ function spawn<T>(name: string, body: (signal: AbortSignal) => Promise<T>): Task
 }
 
 describe('superviseTasks', () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown): void => {
-    unhandled.push(reason);
-  };
-  beforeEach(() => {
-    unhandled.length = 0;
-    process.on('unhandledRejection', onUnhandled);
-  });
-  afterEach(() => {
-    process.off('unhandledRejection', onUnhandled);
-  });
+  const unhandled = recordUnhandledRejections();
 
   it('exits with disconnect when the signal aborts, cancelling nothing itself', async () => {
     const { metrics, registry } = freshMetrics();

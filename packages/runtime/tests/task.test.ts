@@ -1,19 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createNamedTask, type Task } from '../src/index.js';
-import { abortListenerCount, captureLogger, deferred, silentLogger, untilAborted } from './runtime-support.js';
+import { abortListenerCount, captureLogger, deferred, recordUnhandledRejections, silentLogger, untilAborted } from './runtime-support.js';
 
 describe('createNamedTask', () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown): void => {
-    unhandled.push(reason);
-  };
-  beforeEach(() => {
-    unhandled.length = 0;
-    process.on('unhandledRejection', onUnhandled);
-  });
-  afterEach(() => {
-    process.off('unhandledRejection', onUnhandled);
-  });
+  const unhandled = recordUnhandledRejections();
 
   it('has its name', async () => {
     const task = createNamedTask('ws:receive', () => Promise.resolve(1), { logger: silentLogger });
