@@ -17,8 +17,8 @@ export interface RequirePairedGaugeOptions {
   gauges?: string[];
 }
 
-type Options = [RequirePairedGaugeOptions];
-type MessageIds =
+export type Options = [RequirePairedGaugeOptions];
+export type MessageIds =
   | 'exitBeforeTry'
   | 'incBeforeTry'
   | 'incNotFirstInTry'

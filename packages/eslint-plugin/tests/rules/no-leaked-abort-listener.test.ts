@@ -5,7 +5,7 @@ import tsParser from '@typescript-eslint/parser';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import rule, { type MessageIds, type Options as RuleOptions } from '../../src/rules/no-leaked-abort-listener.js';
-import { commonJsLanguageOptions, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
+import { commonJsLanguageOptions, lintWithEspree, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
 
 type Options = [RuleOptions];
 
@@ -612,15 +612,7 @@ describe('no-leaked-abort-listener', () => {
 
 describe("with ESLint's default parser (espree)", () => {
   it('reports plain JavaScript, ESM and CommonJS, without crashing', () => {
-    const linter = new Linter({ configType: 'flat' });
-    const lint = (code: string, sourceType: 'module' | 'commonjs') =>
-      linter.verify(code, [
-        {
-          languageOptions: { sourceType, ecmaVersion: 2022 },
-          plugins: { ghostguard: { rules: { 'no-leaked-abort-listener': rule as never } } },
-          rules: { 'ghostguard/no-leaked-abort-listener': 'error' },
-        },
-      ]);
+    const lint = (code: string, sourceType: 'module' | 'commonjs') => lintWithEspree('no-leaked-abort-listener', rule, code, sourceType);
     expect(lint(SLEEP_HELPER, 'module').map((m) => m.messageId)).toEqual(['leakedListener']);
     const cjs = `const { addAbortListener } = require('events');\nfunction watch(signal, fn) { addAbortListener(signal, fn); }`;
     expect(lint(cjs, 'commonjs').map((m) => m.messageId)).toEqual(['droppedDisposable']);

@@ -2,7 +2,7 @@ import type { InvalidTestCase, ValidTestCase } from '@typescript-eslint/rule-tes
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import rule from '../../src/rules/no-race-with-long-lived-promise.js';
-import { commonJsLanguageOptions, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
+import { asTyped, commonJsLanguageOptions, lintWithEspree, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
 
 type MessageIds = 'raceWithLongLivedPromise' | 'useSleepUntilShutdown';
 type Invalid = InvalidTestCase<MessageIds, []>;
@@ -233,11 +233,6 @@ const typedInvalid: Invalid[] = [
   },
 ];
 
-/** Untyped cases that also hold with types (`.ts` fixture; the undeclared helpers are `any`). */
-function asTyped<T extends { filename?: string }>(cases: T[]): T[] {
-  return cases.filter((c) => c.filename === undefined || c.filename === 'common.cjs');
-}
-
 describe('no-race-with-long-lived-promise', () => {
   untypedRuleTester.run('without type information', rule, {
     valid,
@@ -256,18 +251,9 @@ describe('no-race-with-long-lived-promise', () => {
 
 describe('without @typescript-eslint/parser', () => {
   it('reports in plain .js and .cjs parsed by espree', () => {
-    const linter = new Linter({ configType: 'flat' });
-    const config = (sourceType: 'module' | 'commonjs') => [
-      {
-        files: ['**/*.js', '**/*.cjs'],
-        languageOptions: { sourceType, ecmaVersion: 2024 as const },
-        plugins: { ghostguard: { rules: { 'no-race-with-long-lived-promise': rule as never } } },
-        rules: { 'ghostguard/no-race-with-long-lived-promise': 'error' as const },
-      },
-    ];
     const code = 'async function poll(signal, shutdown) {\n  while (true) await Promise.race([work(), shutdown]);\n}\n';
-    expect(linter.verify(code, config('module'), 'poll.js').map((m) => m.messageId)).toEqual(['raceWithLongLivedPromise']);
-    expect(linter.verify(code, config('commonjs'), 'poll.cjs').map((m) => m.messageId)).toEqual(['raceWithLongLivedPromise']);
+    expect(lintWithEspree('no-race-with-long-lived-promise', rule, code, 'module').map((m) => m.messageId)).toEqual(['raceWithLongLivedPromise']);
+    expect(lintWithEspree('no-race-with-long-lived-promise', rule, code, 'commonjs').map((m) => m.messageId)).toEqual(['raceWithLongLivedPromise']);
   });
 });
 

@@ -2,7 +2,7 @@ import type { InvalidTestCase, ValidTestCase } from '@typescript-eslint/rule-tes
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import rule from '../../src/rules/no-unchecked-settled-results.js';
-import { commonJsLanguageOptions, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
+import { asTyped, commonJsLanguageOptions, lintWithEspree, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
 
 type MessageIds = 'discarded' | 'unchecked' | 'suggestGatherWithLogging';
 type Invalid = InvalidTestCase<MessageIds, []>;
@@ -204,11 +204,6 @@ const typedInvalid: Invalid[] = [
   },
 ];
 
-/** Untyped cases that also hold with types (`.ts` fixture; the undeclared helpers are `any`). */
-function asTyped<T extends { filename?: string }>(cases: T[]): T[] {
-  return cases.filter((c) => c.filename === undefined || c.filename === 'common.cjs');
-}
-
 describe('no-unchecked-settled-results', () => {
   untypedRuleTester.run('without type information', rule, {
     valid,
@@ -227,18 +222,9 @@ describe('no-unchecked-settled-results', () => {
 
 describe('without @typescript-eslint/parser', () => {
   it('reports in plain .js and .cjs parsed by espree', () => {
-    const linter = new Linter({ configType: 'flat' });
-    const config = (sourceType: 'module' | 'commonjs') => [
-      {
-        files: ['**/*.js', '**/*.cjs'],
-        languageOptions: { sourceType, ecmaVersion: 2024 as const },
-        plugins: { ghostguard: { rules: { 'no-unchecked-settled-results': rule as never } } },
-        rules: { 'ghostguard/no-unchecked-settled-results': 'error' as const },
-      },
-    ];
     const code = 'async function f() {\n  await Promise.allSettled([a()]);\n  const r = await Promise.allSettled([b()]);\n  return r.map((x) => x.value);\n}\n';
-    expect(linter.verify(code, config('module'), 'settle.js').map((m) => m.messageId)).toEqual(['discarded', 'unchecked']);
-    expect(linter.verify(code, config('commonjs'), 'settle.cjs').map((m) => m.messageId)).toEqual(['discarded', 'unchecked']);
+    expect(lintWithEspree('no-unchecked-settled-results', rule, code, 'module').map((m) => m.messageId)).toEqual(['discarded', 'unchecked']);
+    expect(lintWithEspree('no-unchecked-settled-results', rule, code, 'commonjs').map((m) => m.messageId)).toEqual(['discarded', 'unchecked']);
   });
 });
 

@@ -2,19 +2,10 @@ import fs from 'node:fs';
 import { RuleTester, type InvalidTestCase, type ValidTestCase } from '@typescript-eslint/rule-tester';
 import { Linter } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
-import rule, { type RequirePairedGaugeOptions } from '../../src/rules/require-paired-gauge.js';
+import rule, { type MessageIds, type Options } from '../../src/rules/require-paired-gauge.js';
 import { createPromClientProject } from '../prom-client-project.js';
 import { commonJsLanguageOptions, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
 
-type MessageIds =
-  | 'exitBeforeTry'
-  | 'incBeforeTry'
-  | 'incNotFirstInTry'
-  | 'unpairedInc'
-  | 'mismatchedDec'
-  | 'decOutsideFinally'
-  | 'moveIncIntoTry';
-type Options = [RequirePairedGaugeOptions];
 type Valid = ValidTestCase<Options>;
 type Invalid = InvalidTestCase<MessageIds, Options>;
 
