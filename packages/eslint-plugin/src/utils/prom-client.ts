@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type * as ts from 'typescript';
 import {
   destructuredPath,
   matchesConfiguredName,
@@ -493,5 +494,21 @@ export function mayUsePromClient(context: AnyRuleContext, additionalMetricFactor
   if (text.includes(PROM_CLIENT_MODULE)) return true;
   if (additionalMetricFactories.some((factory) => text.includes(factory.split('.').at(-1) ?? factory))) return true;
   const program = context.sourceCode.parserServices?.program;
-  return program ? program.getSourceFiles().some((file) => /[\\/]prom-client[\\/]/.test(file.fileName)) : false;
+  return program ? programIncludesPromClient(program) : false;
+}
+
+/**
+ * Answers per program, not per file: scanning every source file of the program for each linted
+ * file made typed runs quadratic in the project's size. A program object never changes its files
+ * (an editor or watch mode builds a new one), so the answer is a pure function of the object.
+ */
+const promClientInProgram = new WeakMap<ts.Program, boolean>();
+
+function programIncludesPromClient(program: ts.Program): boolean {
+  let found = promClientInProgram.get(program);
+  if (found === undefined) {
+    found = program.getSourceFiles().some((file) => /[\\/]prom-client[\\/]/.test(file.fileName));
+    promClientInProgram.set(program, found);
+  }
+  return found;
 }
