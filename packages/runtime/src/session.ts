@@ -143,7 +143,7 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
   #runSetup(setup: (session: Session) => void | Promise<void>): void {
     let returned: unknown;
     try {
-      returned = setup(this);
+      returned = setup(new SessionHandle(this));
     } catch (error) {
       this.#spawn(SETUP_TASK_NAME, () => rejectWith<void>(error), true);
       return;
@@ -219,6 +219,35 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
     const closed = new AbortController();
     closed.abort(new DOMException(`session closed before task "${name}" started`, 'AbortError'));
     return createNamedTask<T>(name, (signal) => rejectWith<T>(signal.reason), { signal: closed.signal, logger });
+  }
+}
+
+/**
+ * What `setup` receives: only the `Session` members. The session object itself also carries the
+ * supervisor's and the drain's bookkeeping methods, which plain JavaScript could otherwise call
+ * (or a debugger print) through the argument; this handle is one small object per session.
+ */
+class SessionHandle implements Session {
+  readonly #session: SupervisedSession;
+
+  constructor(session: SupervisedSession) {
+    this.#session = session;
+  }
+
+  get signal(): AbortSignal {
+    return this.#session.signal;
+  }
+
+  lifetime<T>(name: string, body: (signal: AbortSignal) => Promise<T>): Task<T> {
+    return this.#session.lifetime(name, body);
+  }
+
+  finite<T>(name: string, body: (signal: AbortSignal) => Promise<T>): Task<T> {
+    return this.#session.finite(name, body);
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Session';
   }
 }
 

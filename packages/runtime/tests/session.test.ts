@@ -283,6 +283,26 @@ describe('superviseSession', () => {
     expect(abortListenerCount(connection.signal)).toBe(0);
   });
 
+  it('hands setup only the Session members: no supervisor internals reachable from plain JavaScript', async () => {
+    const connection = new AbortController();
+    let received: object | undefined;
+    const running = superviseSession({ label: 'surface', signal: connection.signal, logger: silentLogger }, (session) => {
+      received = session;
+      session.lifetime('receive', () => untilAborted(session.signal));
+    });
+    const session = received as Record<string, unknown>;
+    const members = new Set<string>();
+    for (let proto: object | null = session; proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+      for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor') members.add(key);
+    }
+    expect([...members].sort()).toEqual(['finite', 'lifetime', 'signal']);
+    for (const internal of ['start', 'disconnect', 'taskSettled', 'offerSettlement', 'add', 'exited']) expect(session[internal]).toBeUndefined();
+    expect(Object.prototype.toString.call(session)).toBe('[object Session]');
+    expect(session.signal).toBeInstanceOf(AbortSignal);
+    connection.abort();
+    expect((await running).exit.reason).toBe('disconnect');
+  });
+
   it('refuses bad input synchronously without touching the gauge', async () => {
     const gauge = connectionGauge();
     const signal = new AbortController().signal;
