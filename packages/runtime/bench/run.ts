@@ -316,6 +316,8 @@ async function main(): Promise<void> {
   row('  floor: raw + the 4 AbortSignals a session must hold, no supervision', `${median(time.floor).toFixed(1)} µs`,
     `${floorRatio.toFixed(2)}× raw`, '—');
   row('  ghostguard bookkeeping over that floor', `${(sessionRatio - floorRatio).toFixed(2)}× raw`, '', '—');
+  const overFloor = median(ratio.session.map((sessionToRaw, t) => sessionToRaw / (ratio.floor[t] ?? NaN)));
+  row('  ratio session / floor (median of per-trial ratios)', `${overFloor.toFixed(2)}×`, '1.00×', '—');
   // The raw pattern with the same three task bodies already holds several KB (pending sleeps,
   // timers, promise chains); the target is about what ghostguard adds on top of that.
   const sessionBytes = median(bytes.session);
