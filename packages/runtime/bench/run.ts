@@ -291,33 +291,29 @@ async function main(): Promise<void> {
   // the ratio is the median of the per-trial ratios, so a load change between trials moves both
   // sides of a ratio alike. Bytes: separate trials, since they hold 10 000 sessions open.
   const kinds: Kind[] = ['raw', 'floor', 'session'];
-  const time: Record<Kind, number[]> = { raw: [], session: [], floor: [] };
-  const ratio: Record<Kind, number[]> = { raw: [], session: [], floor: [] };
+  const trials: Array<Record<Kind, number>> = [];
   const bytes: Record<'raw' | 'session', number[]> = { raw: [], session: [] };
   for (const kind of kinds) await timePerConnection(kind); // warm-up every path before timing
   for (let t = 0; t < TIME_TRIALS; t++) {
     const order = [...kinds.slice(t % kinds.length), ...kinds.slice(0, t % kinds.length)];
-    const trial: Partial<Record<Kind, number>> = {};
+    const trial: Record<Kind, number> = { raw: NaN, floor: NaN, session: NaN };
     for (const kind of order) trial[kind] = await timePerConnection(kind);
-    for (const kind of kinds) {
-      time[kind].push(trial[kind] ?? NaN);
-      ratio[kind].push((trial[kind] ?? NaN) / (trial.raw ?? NaN));
-    }
+    trials.push(trial);
   }
   for (let t = 0; t < TRIALS; t++) {
     const order: Array<'raw' | 'session'> = t % 2 ? ['session', 'raw'] : ['raw', 'session'];
     for (const kind of order) bytes[kind].push(await retainedBytesPerLiveConnection(kind));
   }
-  const sessionRatio = median(ratio.session);
-  const floorRatio = median(ratio.floor);
+  const overTrials = (measure: (trial: Record<Kind, number>) => number): number => median(trials.map(measure));
+  const sessionRatio = overTrials((trial) => trial.session / trial.raw);
+  const floorRatio = overTrials((trial) => trial.floor / trial.raw);
   row(`time per connection (open, 3 tasks, disconnect, drain; 1 000 at a time; ${TIME_TRIALS} paired trials)`,
-    `${median(time.session).toFixed(1)} µs`, `${median(time.raw).toFixed(1)} µs`, '≤ 2× raw', sessionRatio <= 2);
+    `${overTrials((trial) => trial.session).toFixed(1)} µs`, `${overTrials((trial) => trial.raw).toFixed(1)} µs`, '≤ 2× raw', sessionRatio <= 2);
   row('  ratio session / raw (median of per-trial ratios)', `${sessionRatio.toFixed(2)}×`, '1.00×', '≤ 2.00×', sessionRatio <= 2);
-  row('  floor: raw + the 4 AbortSignals a session must hold, no supervision', `${median(time.floor).toFixed(1)} µs`,
+  row('  floor: raw + the 4 AbortSignals a session must hold, no supervision', `${overTrials((trial) => trial.floor).toFixed(1)} µs`,
     `${floorRatio.toFixed(2)}× raw`, '—');
   row('  ghostguard bookkeeping over that floor', `${(sessionRatio - floorRatio).toFixed(2)}× raw`, '', '—');
-  const overFloor = median(ratio.session.map((sessionToRaw, t) => sessionToRaw / (ratio.floor[t] ?? NaN)));
-  row('  ratio session / floor (median of per-trial ratios)', `${overFloor.toFixed(2)}×`, '1.00×', '—');
+  row('  ratio session / floor (median of per-trial ratios)', `${overTrials((trial) => trial.session / trial.floor).toFixed(2)}×`, '1.00×', '—');
   // The raw pattern with the same three task bodies already holds several KB (pending sleeps,
   // timers, promise chains); the target is about what ghostguard adds on top of that.
   const sessionBytes = median(bytes.session);
