@@ -1,8 +1,7 @@
 import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { isGlobalReference, resolveVariable, skipTypeWrappers, staticPropertyName } from './module-bindings.js';
-import { getTypeServices } from './type-services.js';
+import { getTypeServices, type AnyRuleContext } from './type-services.js';
 
-type RuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 type Variable = TSESLint.Scope.Variable;
 const { DefinitionType } = TSESLint.Scope;
 
@@ -87,7 +86,7 @@ export function instanceClassAt(node: TSESTree.Node): TSESTree.ClassBody | undef
  * initialiser clearly is something else are skipped: a fix must not pass `undefined`.
  * With type information the checker decides for every variable whose type is known.
  */
-export function createAbortSignalFinder(context: RuleContext): AbortSignalFinder {
+export function createAbortSignalFinder(context: AnyRuleContext): AbortSignalFinder {
   const sourceCode = context.sourceCode;
   const types = getTypeServices(context);
   const classifications = new Map<Variable, Classification>();

@@ -1,10 +1,9 @@
-import { ASTUtils, AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { getTypeServices } from './type-services.js';
+import { ASTUtils, AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { getTypeServices, type AnyRuleContext } from './type-services.js';
 import { matchesConfiguredName, skipTypeWrappers, staticKeyName, staticPropertyName } from './module-bindings.js';
 import { createPromClientTracker, type PromClientValue } from './prom-client.js';
 import { createStaticValueEvaluator } from './static-value.js';
 
-type AnyRuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
 export type GaugeMethod = 'inc' | 'dec';
 

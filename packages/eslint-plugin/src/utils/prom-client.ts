@@ -10,11 +10,10 @@ import {
   staticKeyName,
   staticPropertyName,
 } from './module-bindings.js';
-import { getTypeServices } from './type-services.js';
+import { getTypeServices, type AnyRuleContext } from './type-services.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
-type AnyRuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 type Variable = TSESLint.Scope.Variable;
 
 export const PROM_CLIENT_MODULE = 'prom-client';

@@ -10,10 +10,9 @@ import {
   staticPropertyName,
   type ModuleReference,
 } from './module-bindings.js';
-import { getTypeServices } from './type-services.js';
+import { getTypeServices, type AnyRuleContext } from './type-services.js';
 
 const { DefinitionType } = TSESLint.Scope;
-type AnyRuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
 /** Anything that can be called and has a body (or at least a signature) we can read. */
 export type FunctionNode =

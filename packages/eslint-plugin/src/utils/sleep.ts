@@ -1,7 +1,7 @@
-import { AST_NODE_TYPES, type JSONSchema, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 import { instanceClassAt } from './abort-signal.js';
-import { getTypeServices } from './type-services.js';
+import { getTypeServices, type AnyRuleContext } from './type-services.js';
 import {
   isEffectivelyConst,
   isGlobalReference,
@@ -14,7 +14,6 @@ import {
   type ModuleExportPattern,
 } from './module-bindings.js';
 
-type RuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
 type Argument = TSESTree.CallExpressionArgument;
 
@@ -240,7 +239,7 @@ function calleePath(node: TSESTree.Node): string | undefined {
  * caches what it learns about the file's wrapper functions.
  */
 export function createSleepRecognizer(
-  context: RuleContext,
+  context: AnyRuleContext,
   additionalSleepFunctions: readonly SleepFunctionOption[] = [],
 ): SleepRecognizer {
   const sourceCode = context.sourceCode;

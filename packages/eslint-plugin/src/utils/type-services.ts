@@ -1,6 +1,9 @@
 import type { ParserServices, TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 
+/** Any rule's context, whatever its message ids and options: what the shared utils take. */
+export type AnyRuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+
 /** The TypeScript program behind a file, when the parser was given one. */
 export interface TypeServices {
   readonly program: ts.Program;
@@ -15,7 +18,7 @@ export interface TypeServices {
  * throws when the file was parsed by another parser (espree for plain `.js`), and rules that
  * work without types must not crash there.
  */
-export function getTypeServices(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): TypeServices | undefined {
+export function getTypeServices(context: AnyRuleContext): TypeServices | undefined {
   const services: Partial<ParserServices> | undefined = context.sourceCode.parserServices;
   const program = services?.program;
   const nodeMap = services?.esTreeNodeToTSNodeMap;

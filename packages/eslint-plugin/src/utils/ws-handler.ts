@@ -1,6 +1,6 @@
-import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils, type TSESTree } from '@typescript-eslint/utils';
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import { getTypeServices } from './type-services.js';
+import { getTypeServices, type AnyRuleContext } from './type-services.js';
 
 /**
  * Recognises connection-lifetime handlers: the functions a WebSocket (or raw socket) server calls
@@ -107,7 +107,6 @@ export interface WsHandlerDetector {
   enclosingHandler(node: TSESTree.Node): WsHandler | null;
 }
 
-type RuleContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const CONNECTION_EVENTS = new Set(['connection', 'connect']);
@@ -241,7 +240,7 @@ function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
 }
 
 /** Builds a per-file detector; create it inside a rule's `create()` (its cache is per file). */
-export function createWsHandlerDetector(context: RuleContext, options: WsHandlerOptions = {}): WsHandlerDetector {
+export function createWsHandlerDetector(context: AnyRuleContext, options: WsHandlerOptions = {}): WsHandlerDetector {
   const sourceCode = context.sourceCode;
   const types = getTypeServices(context);
   const customPatterns = options.additionalHandlers ?? [];
