@@ -4,10 +4,10 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/.tmp/**', '**/tests/fixtures/**', 'examples/**/fixtures/**'],
+    ignores: ['**/dist/**', 'packages/*/cjs/**', '**/node_modules/**', '**/coverage/**', '**/.tmp/**', '**/tests/fixtures/**', 'examples/**/fixtures/**'],
   },
   {
-    files: ['**/*.ts', '**/*.mts', '**/*.js', '**/*.mjs'],
+    files: ['**/*.ts', '**/*.mts', '**/*.cts', '**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
@@ -20,6 +20,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // CommonJS TypeScript (the plugin's CommonJS entry and package metadata): `import x = require()` is its import.
+    files: ['**/*.cts'],
+    rules: { '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }] },
   },
   {
     files: ['packages/eslint-plugin/src/rules/**/*.ts'],

@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
+import packageMeta from './package-meta.cjs';
 import { rules } from './rules/index.js';
 
-// Read at run time so `meta.version` (part of ESLint's `--cache` key) never drifts from the package.
-const { name, version } = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
+const { name, version } = packageMeta;
 
 export type RuleName = keyof typeof rules;
 export type ConfigName = 'recommended' | 'recommended-type-checked' | 'strict' | 'with-typescript-eslint';
