@@ -125,5 +125,13 @@ Object.assign(configs, {
   'with-typescript-eslint': { name: 'ghostguard/with-typescript-eslint', plugins, rules: withTypescriptEslintRules() },
 } satisfies Record<ConfigName, GhostguardConfig>);
 
-export default plugin;
+/**
+ * The ES build (`import`) and the CommonJS build (`require`) can both load in one process, e.g. an
+ * ESM eslint.config that also uses a CommonJS shareable config. ESLint refuses two different
+ * objects under one plugin name, so every copy of the same version hands out the first one made.
+ */
+const sharedKey = Symbol.for(`${name}@${version}`);
+const shared = globalThis as unknown as Record<symbol, GhostguardPlugin | undefined>;
+
+export default (shared[sharedKey] ??= plugin);
 export { rules };
