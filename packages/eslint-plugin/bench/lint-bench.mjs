@@ -20,7 +20,7 @@
  * type information is then partial, equally for (c) and (d).
  *
  * Without `dir` it lints this repository's packages: fine to try the harness, far too small
- * (< 100 000 lines) for meaningful figures. See the README's "Performance" section for a tree.
+ * (< 100 000 lines) for meaningful figures. See CONTRIBUTING.md ("Lint benchmark") for a tree.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
