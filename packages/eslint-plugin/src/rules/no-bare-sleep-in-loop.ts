@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { createAbortSignalFinder, type AbortSignalInScope } from '../utils/abort-signal.js';
+import { createAbortSignalFinder, loopLifetimeOf, type AbortSignalInScope } from '../utils/abort-signal.js';
 import { createRule } from '../utils/create-rule.js';
 import { isLoop, isRepeatedPart, type Loop } from '../utils/loops.js';
 import { planRuntimeImport } from '../utils/runtime-import.js';
@@ -95,7 +95,7 @@ export default createRule<[Options], MessageIds>({
             type: 'string',
             enum: ['autofix', 'suggestion'],
             description:
-              '`autofix` (default) rewrites the sleep when exactly one AbortSignal is in scope and the sleep is a statement directly in the loop body; `suggestion` only offers that rewrite.',
+              '`autofix` (default) rewrites the sleep when one AbortSignal in scope is provably the loop\'s lifetime and the sleep is a statement directly in the loop body; `suggestion` only offers the rewrite.',
           },
           additionalSleepFunctions: sleepFunctionsSchema,
         },
@@ -156,9 +156,11 @@ export default createRule<[Options], MessageIds>({
           return;
         }
 
-        const [only] = candidates;
-        const autofix = only && candidates.length === 1 && options.fix !== 'suggestion' && isDirectLoopStatement(statement, loop);
-        const fix = autofix ? rewrite(statement, sleep, only, exit) : undefined;
+        // An autofix must not change what correct code does: only with the signal that is provably
+        // the loop's lifetime (see loopLifetimeOf). In doubt, each candidate becomes a suggestion.
+        const autofix = options.fix !== 'suggestion' && isDirectLoopStatement(statement, loop);
+        const lifetime = autofix ? loopLifetimeOf(sourceCode, candidates, loop) : undefined;
+        const fix = lifetime ? rewrite(statement, sleep, lifetime.signal, lifetime.exit ?? exit) : undefined;
         if (fix) {
           context.report({ node, messageId: 'bareSleep', data, fix });
           return;
