@@ -52,6 +52,14 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** A work callback for the programs: runs `step` and resolves. */
+function work(step: (n: number) => void): (n: number) => Promise<void> {
+  return (n) => {
+    step(n);
+    return Promise.resolve();
+  };
+}
+
 const SLEEP = 'const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n';
 
 describe('autofixed programs still behave', () => {
@@ -101,16 +109,16 @@ describe('autofixed programs still behave', () => {
 
     // Short interval: it runs its iterations, then stops when shutdown is signalled.
     const shortStop = new AbortController();
-    const short = poll(shortStop.signal, async (n) => {
+    const short = poll(shortStop.signal, work((n) => {
       if (n === 4) shortStop.abort();
-    }, 1);
+    }), 1);
     await expect(within(short, 10_000, 'short poller')).resolves.toBe(5);
 
     // An hour-long interval: the bare sleep would hold the loop for an hour; the fixed one returns.
     const longStop = new AbortController();
     let started!: () => void;
     const firstTick = new Promise<void>((resolve) => (started = resolve));
-    const long = poll(longStop.signal, async () => started(), 3_600_000);
+    const long = poll(longStop.signal, work(() => started()), 3_600_000);
     await firstTick;
     longStop.abort();
     await expect(within(long, 5_000, 'hour-long poller after shutdown')).resolves.toBe(1);
@@ -130,17 +138,17 @@ describe('autofixed programs still behave', () => {
     const { poll } = await load<{ poll: (s: AbortSignal, w: (n: number) => Promise<void>, ms: number) => Promise<undefined> }>(output);
     const stop = new AbortController();
     let ticks = 0;
-    const running = poll(stop.signal, async (n) => {
+    const running = poll(stop.signal, work((n) => {
       ticks = n + 1;
       if (n === 2) stop.abort();
-    }, 1);
+    }), 1);
     await expect(within(running, 10_000, 'parameter poller')).resolves.toBeUndefined();
     expect(ticks).toBe(3);
 
     const longStop = new AbortController();
-    const long = poll(longStop.signal, async () => {
+    const long = poll(longStop.signal, work(() => {
       setTimeout(() => longStop.abort(), 0);
-    }, 3_600_000);
+    }), 3_600_000);
     await expect(within(long, 5_000, 'hour-long parameter poller after abort')).resolves.toBeUndefined();
   });
 
@@ -161,11 +169,11 @@ ${SLEEP}export function serve(watch, flush) {
     expect(output).toContain('if (await sleepUntilShutdown(session.signal, 3_600_000)) break;');
     expect(output).toContain("import { superviseSession, sleepUntilShutdown } from '@ghostguard/runtime';");
     expect(remaining).toEqual([]);
-    const { serve } = await load<{ serve: (w: { signal: AbortSignal }, f: () => Promise<void>) => Promise<{ exit: { reason: string }; drain: { completed: number; timedOut: boolean } }> }>(output);
+    const { serve } = await load<{ serve: (w: { signal: AbortSignal }, f: (n: number) => Promise<void>) => Promise<{ exit: { reason: string }; drain: { completed: number; timedOut: boolean } }> }>(output);
     const connection = new AbortController();
     let flushed!: () => void;
     const firstFlush = new Promise<void>((resolve) => (flushed = resolve));
-    const result = serve({ signal: connection.signal }, async () => flushed());
+    const result = serve({ signal: connection.signal }, work(() => flushed()));
     await firstFlush;
     connection.abort();
     const { exit, drain } = await within(result, 10_000, 'session after disconnect');

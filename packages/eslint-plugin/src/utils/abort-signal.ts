@@ -392,7 +392,7 @@ export function createAbortSignalFinder(context: AnyRuleContext): AbortSignalFin
       if (node.type === AST_NODE_TYPES.AssignmentExpression && !inConstructor) {
         const left = node.left;
         if (left.type === AST_NODE_TYPES.MemberExpression && left.object.type === AST_NODE_TYPES.ThisExpression && !left.computed) {
-          found.add(memberText(left.property as TSESTree.Identifier | TSESTree.PrivateIdentifier));
+          found.add(memberText(left.property));
         }
       }
       const keys = sourceCode.visitorKeys[node.type] ?? [];
