@@ -153,6 +153,22 @@ const cases: Case[] = [
     `${SLEEP}export class Poller {\n  private controller = new AbortController();\n  restart() {\n    this.controller = new AbortController();\n  }\n  async run() {\n    while (true) {\n      ${BARE}\n    }\n  }\n}`,
     'this.controller.signal',
   ),
+  // `{ ref: false }` lets the process exit mid-sleep; sleepUntilShutdown's timer would hold it open.
+  {
+    code: `import { setTimeout as wait } from 'node:timers/promises';\nexport async function poll(signal: AbortSignal) {\n  while (true) {\n    await wait(100, undefined, { ref: false });\n  }\n}`,
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [
+          {
+            messageId: 'useSleepUntilShutdown',
+            data: { signal: 'signal', delay: '100', exit: 'break' },
+            output: `import { setTimeout as wait } from 'node:timers/promises';\n${IMPORT}export async function poll(signal: AbortSignal) {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
+          },
+        ],
+      },
+    ],
+  },
   // A local controller of the same function, declared before the loop, with a neutral name: who
   // aborts it is unknown (a timeout for the first request, say), so only suggested.
   suggested(
