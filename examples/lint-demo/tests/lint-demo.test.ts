@@ -51,11 +51,12 @@ describe('pnpm demo:lint', () => {
     expect(output).toContain('lint-demo/src/poller.ts: 3 problems (+1 ghostguard/no-dynamic-metric-labels with types)');
   });
 
-  it('autofixes every bare sleep that has a signal in scope, inserting the runtime import once per file', () => {
+  it('autofixes every bare sleep whose loop lifetime signal is provable, inserting the runtime import once per file', () => {
     expect(result.fixedRules).toEqual(['ghostguard/no-bare-sleep-in-loop']);
     expect(result.diff.match(/^\+import \{ sleepUntilShutdown \} from '@ghostguard\/runtime';$/gm)).toHaveLength(2);
     expect(result.diff).toContain("+    if (await sleepUntilShutdown(signal, intervalMs)) break;");
-    expect(result.diff).toContain('+    if (await sleepUntilShutdown(signal, idleMs / 4)) break;');
+    // That loop already leaves with `if (signal.aborted) return;`: the fix mirrors its `return`.
+    expect(result.diff).toContain('+    if (await sleepUntilShutdown(signal, idleMs / 4)) return;');
     expect(result.diff).toContain('+    if (await sleepUntilShutdown(signal, HEARTBEAT_MS)) break;');
     expect(result.diff.match(/^-\s+await (sleep|delay)\(/gm)).toHaveLength(3);
     expect(output).toContain(result.diff);

@@ -1,5 +1,6 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { createAbortSignalFinder, type AbortSignalInScope } from '../utils/abort-signal.js';
+import { AST_NODE_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { resolveVariable } from '../utils/module-bindings.js';
+import { createAbortSignalFinder, loopLifetimeOf, type AbortSignalInScope } from '../utils/abort-signal.js';
 import { createRule } from '../utils/create-rule.js';
 import { isLoop, isRepeatedPart, type Loop } from '../utils/loops.js';
 import { planRuntimeImport } from '../utils/runtime-import.js';
@@ -15,6 +16,7 @@ type MessageIds = 'bareInterval' | 'bareIntervalNoSignal' | 'bareSleep' | 'bareS
 
 const DEFAULT_OPTIONS: Options = { fix: 'autofix', additionalSleepFunctions: [] };
 const SLEEP_UNTIL_SHUTDOWN = 'sleepUntilShutdown';
+const { DefinitionType } = TSESLint.Scope;
 /** Suggestion texts show the delay; a long expression is elided so the editor menu stays readable. */
 const MAX_SHOWN_DELAY = 24;
 
@@ -59,6 +61,33 @@ function isDirectLoopStatement(statement: TSESTree.ExpressionStatement, loop: Lo
   return parent === loop || (parent.type === AST_NODE_TYPES.BlockStatement && parent === loop.body);
 }
 
+/**
+ * `timers/promises` sleeps with `{ ref: false }` (or options the rule cannot see) let the process
+ * exit mid-sleep; `sleepUntilShutdown`'s timer keeps it alive like a plain `setTimeout`, so that
+ * rewrite could change what correct code does: only suggested.
+ */
+function mayUnrefTimer(sourceCode: Readonly<TSESLint.SourceCode>, sleep: BareSleep): boolean {
+  const unrefs = (options: TSESTree.ObjectExpression): boolean =>
+    options.properties.some(
+      (p) =>
+        p.type === AST_NODE_TYPES.SpreadElement ||
+        (!p.computed &&
+          p.key.type === AST_NODE_TYPES.Identifier &&
+          p.key.name === 'ref' &&
+          !(p.value.type === AST_NODE_TYPES.Literal && p.value.value === true)),
+    );
+  return sleep.node.arguments.slice(1).some((argument) => {
+    if (argument.type === AST_NODE_TYPES.ObjectExpression) return unrefs(argument);
+    if (argument.type !== AST_NODE_TYPES.Identifier) return false;
+    const variable = resolveVariable(sourceCode, argument);
+    if (!variable) return false; // `undefined` and other globals
+    const def = variable.defs[0];
+    // A parameter or an uninitialised variable: options the rule cannot see.
+    if (def?.type !== DefinitionType.Variable || !def.node.init) return def?.type === DefinitionType.Parameter || def?.type === DefinitionType.Variable;
+    return def.node.init.type === AST_NODE_TYPES.ObjectExpression && unrefs(def.node.init);
+  });
+}
+
 function abbreviate(text: string): string {
   const oneLine = text.replace(/\s+/gu, ' ');
   return oneLine.length <= MAX_SHOWN_DELAY ? oneLine : `${oneLine.slice(0, MAX_SHOWN_DELAY - 1)}…`;
@@ -95,7 +124,7 @@ export default createRule<[Options], MessageIds>({
             type: 'string',
             enum: ['autofix', 'suggestion'],
             description:
-              '`autofix` (default) rewrites the sleep when exactly one AbortSignal is in scope and the sleep is a statement directly in the loop body; `suggestion` only offers that rewrite.',
+              '`autofix` (default) rewrites the sleep when one AbortSignal in scope is provably the loop\'s lifetime and the sleep is a statement directly in the loop body; `suggestion` only offers the rewrite.',
           },
           additionalSleepFunctions: sleepFunctionsSchema,
         },
@@ -156,9 +185,11 @@ export default createRule<[Options], MessageIds>({
           return;
         }
 
-        const [only] = candidates;
-        const autofix = only && candidates.length === 1 && options.fix !== 'suggestion' && isDirectLoopStatement(statement, loop);
-        const fix = autofix ? rewrite(statement, sleep, only, exit) : undefined;
+        // An autofix must not change what correct code does: only with the signal that is provably
+        // the loop's lifetime (see loopLifetimeOf). In doubt, each candidate becomes a suggestion.
+        const autofix = options.fix !== 'suggestion' && isDirectLoopStatement(statement, loop) && !mayUnrefTimer(sourceCode, sleep);
+        const lifetime = autofix ? loopLifetimeOf(sourceCode, candidates, loop) : undefined;
+        const fix = lifetime ? rewrite(statement, sleep, lifetime.signal, lifetime.exit ?? exit) : undefined;
         if (fix) {
           context.report({ node, messageId: 'bareSleep', data, fix });
           return;

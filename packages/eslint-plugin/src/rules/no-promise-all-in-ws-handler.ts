@@ -173,6 +173,9 @@ export default createRule<Options, MessageIds>({
       // superviseSession needs the connection's AbortSignal; only a binding literally named `signal` is trusted.
       const signal = findInScopeChain(call, 'signal');
       if (!calls || !signal || signal.defs.length === 0) return undefined;
+      // Declared later in the same function: the rewrite would read it in its temporal dead zone.
+      const declaredAt = signal.defs[0]?.name;
+      if (declaredAt && declaredAt.range[0] > call.range[0] && signal.scope.variableScope === sourceCode.getScope(call).variableScope) return undefined;
       if (sourceCode.getCommentsInside(statement).length > 0) return undefined;
       const argumentTokens = sourceCode.getTokens(argument);
       const session = ['session', 'ggSession'].find((name) => !argumentTokens.some((t) => t.value === name));

@@ -224,6 +224,10 @@ export default createRule<Options, MessageIds>({
       const trailingComment = next && isComment(next) && next.loc.start.line === statement.loc.end.line;
       if (trailingComment) return [];
       const block = tryStatement.block;
+      // A name the `try` block declares would capture the moved call's references (`connections`
+      // shadowed inside: the moved `inc()` would hit its temporal dead zone and throw).
+      const declared = new Set(sourceCode.scopeManager?.acquire(block)?.variables.map((v) => v.name) ?? []);
+      if (sourceCode.getTokens(statement).some((t) => t.type === AST_TOKEN_TYPES.Identifier && declared.has(t.value))) return [];
       const openBrace = sourceCode.getFirstToken(block);
       if (!openBrace) return [];
       const text = sourceCode.getText(statement);

@@ -33,7 +33,7 @@ const spellings: { name: string; preamble: string; sleep: string; delay: string 
   { name: 'callback setTimeout from node:timers', preamble: "import { setTimeout as later } from 'node:timers';\n", sleep: 'await new Promise((r) => later(r, 100));', delay: '100' },
   { name: 'timers/promises setTimeout', preamble: "import { setTimeout } from 'timers/promises';\n", sleep: 'await setTimeout(1000);', delay: '1000' },
   { name: 'node:timers/promises alias', preamble: "import { setTimeout as wait } from 'node:timers/promises';\n", sleep: 'await wait(ms);', delay: 'ms' },
-  { name: 'namespace import', preamble: "import * as timers from 'node:timers/promises';\n", sleep: 'await timers.setTimeout(1000, undefined, { ref: false });', delay: '1000' },
+  { name: 'namespace import', preamble: "import * as timers from 'node:timers/promises';\n", sleep: 'await timers.setTimeout(1000, undefined, { ref: true });', delay: '1000' },
   { name: 'default import', preamble: "import timers from 'timers/promises';\n", sleep: 'await timers.setTimeout(1000);', delay: '1000' },
   { name: 'scheduler.wait', preamble: "import { scheduler } from 'node:timers/promises';\n", sleep: 'await scheduler.wait(1000);', delay: '1000' },
   { name: 'timers.promises', preamble: "import { promises as timerPromises } from 'node:timers';\n", sleep: 'await timerPromises.setTimeout(1000);', delay: '1000' },
@@ -162,11 +162,16 @@ const loops: InvalidTestCase<MessageIds, Options>[] = [
     output: `${FIXED_SLEEP}async function f(signal, rows) {\n  while (true) {\n    for (const row of rows) {\n      if (await sleepUntilShutdown(signal, 10)) break;\n    }\n  }\n}`,
     errors: [{ messageId: 'bareSleep' }],
   },
-  // A function declared inside the loop has its own loop-free body... but its loop counts.
+  // A function declared inside the loop has its own loop-free body... but its loop counts. The
+  // signal belongs to the enclosing function, not the callback that loops: suggested.
   {
     code: `${SLEEP}async function f(signal) {\n  for (;;) {\n    items.forEach(async () => {\n      while (busy()) await sleep(10);\n    });\n    break;\n  }\n}`,
-    output: `${FIXED_SLEEP}async function f(signal) {\n  for (;;) {\n    items.forEach(async () => {\n      while (busy()) if (await sleepUntilShutdown(signal, 10)) break;\n    });\n    break;\n  }\n}`,
-    errors: [{ messageId: 'bareSleep' }],
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [{ messageId: 'useSleepUntilShutdown', data: { signal: 'signal', delay: '10', exit: 'break' }, output: `${FIXED_SLEEP}async function f(signal) {\n  for (;;) {\n    items.forEach(async () => {\n      while (busy()) if (await sleepUntilShutdown(signal, 10)) break;\n    });\n    break;\n  }\n}` }],
+      },
+    ],
   },
 ];
 
@@ -305,17 +310,26 @@ const signalsCases: InvalidTestCase<MessageIds, Options>[] = [
     code: `${SLEEP}async function f(exitSignal: string) {\n  const killSignal = 'SIGTERM';\n  let stopSignal;\n  while (true) {\n    await sleep(100);\n  }\n}`,
     errors: [{ messageId: 'bareSleepNoSignal' }],
   },
-  // `controller.signal` of a controller in scope.
+  // `controller.signal` of a controller in scope. It lives in another function (module scope) and
+  // nothing says it is the loop's lifetime: suggested, not fixed.
   {
     code: `${SLEEP}const controller = new AbortController();\nasync function f() {\n  while (true) {\n    await sleep(100);\n  }\n}`,
-    output: `${FIXED_SLEEP}const controller = new AbortController();\nasync function f() {\n  while (true) {\n    if (await sleepUntilShutdown(controller.signal, 100)) break;\n  }\n}`,
-    errors: [{ messageId: 'bareSleep' }],
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [{ messageId: 'useSleepUntilShutdown', data: { signal: 'controller.signal', delay: '100', exit: 'break' }, output: `${FIXED_SLEEP}const controller = new AbortController();\nasync function f() {\n  while (true) {\n    if (await sleepUntilShutdown(controller.signal, 100)) break;\n  }\n}` }],
+      },
+    ],
   },
-  // A signal read from that controller is the same signal: still exactly one.
+  // A signal read from that controller is the same signal: still exactly one, still only suggested.
   {
     code: `${SLEEP}const controller = new AbortController();\nconst { signal } = controller;\nasync function f() {\n  while (true) {\n    await sleep(100);\n  }\n}`,
-    output: `${FIXED_SLEEP}const controller = new AbortController();\nconst { signal } = controller;\nasync function f() {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
-    errors: [{ messageId: 'bareSleep' }],
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [{ messageId: 'useSleepUntilShutdown', data: { signal: 'signal', delay: '100', exit: 'break' }, output: `${FIXED_SLEEP}const controller = new AbortController();\nconst { signal } = controller;\nasync function f() {\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}` }],
+      },
+    ],
   },
   {
     code: `${SLEEP}async function f() {\n  const ac = new AbortController();\n  const stop = ac.signal;\n  while (true) {\n    await sleep(100);\n  }\n}`,
@@ -340,8 +354,12 @@ const signalsCases: InvalidTestCase<MessageIds, Options>[] = [
   },
   {
     code: `${SLEEP}async function f() {\n  const deadline = AbortSignal.timeout(60_000);\n  while (true) {\n    await sleep(100);\n  }\n}`,
-    output: `${FIXED_SLEEP}async function f() {\n  const deadline = AbortSignal.timeout(60_000);\n  while (true) {\n    if (await sleepUntilShutdown(deadline, 100)) break;\n  }\n}`,
-    errors: [{ messageId: 'bareSleep' }],
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [{ messageId: 'useSleepUntilShutdown', data: { signal: 'deadline', delay: '100', exit: 'break' }, output: `${FIXED_SLEEP}async function f() {\n  const deadline = AbortSignal.timeout(60_000);\n  while (true) {\n    if (await sleepUntilShutdown(deadline, 100)) break;\n  }\n}` }],
+      },
+    ],
   },
   // An inner `signal` shadows the outer one: one signal.
   {
@@ -589,11 +607,16 @@ const typedInvalid: InvalidTestCase<MessageIds, Options>[] = [
     code: `${SLEEP}export async function f(options: { signal?: AbortSignal }) {\n  const { signal } = options;\n  while (true) {\n    await sleep(100);\n  }\n}`,
     errors: [{ messageId: 'bareSleepNoSignal' }],
   },
-  // An options variable the checker can see has no `signal`.
+  // An options variable the checker can see has no `signal`. It unrefs the timer, which the
+  // rewrite would not: suggested, not fixed.
   {
     code: `import { setTimeout } from 'node:timers/promises';\nexport async function f(signal: AbortSignal) {\n  const options = { ref: false };\n  while (true) {\n    await setTimeout(100, undefined, options);\n  }\n}`,
-    output: `import { setTimeout } from 'node:timers/promises';\n${IMPORT}export async function f(signal: AbortSignal) {\n  const options = { ref: false };\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}`,
-    errors: [{ messageId: 'bareSleep' }],
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [{ messageId: 'useSleepUntilShutdown', data: { signal: 'signal', delay: '100', exit: 'break' }, output: `import { setTimeout } from 'node:timers/promises';\n${IMPORT}export async function f(signal: AbortSignal) {\n  const options = { ref: false };\n  while (true) {\n    if (await sleepUntilShutdown(signal, 100)) break;\n  }\n}` }],
+      },
+    ],
   },
   // JavaScript files: the checker knows nothing of untyped parameters, names decide.
   {
@@ -604,9 +627,13 @@ const typedInvalid: InvalidTestCase<MessageIds, Options>[] = [
   },
   {
     code: `import { scheduler } from 'node:timers/promises';\nexport async function f() {\n  const controller = new AbortController();\n  while (true) await scheduler.wait(100);\n}`,
-    output: `import { scheduler } from 'node:timers/promises';\n${IMPORT}export async function f() {\n  const controller = new AbortController();\n  while (true) if (await sleepUntilShutdown(controller.signal, 100)) break;\n}`,
     filename: 'module.mjs',
-    errors: [{ messageId: 'bareSleep' }],
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [{ messageId: 'useSleepUntilShutdown', data: { signal: 'controller.signal', delay: '100', exit: 'break' }, output: `import { scheduler } from 'node:timers/promises';\n${IMPORT}export async function f() {\n  const controller = new AbortController();\n  while (true) if (await sleepUntilShutdown(controller.signal, 100)) break;\n}` }],
+      },
+    ],
   },
   {
     code: `'use strict';\nconst { setTimeout: sleep } = require('node:timers/promises');\nasync function f(signal) {\n  while (true) await sleep(100);\n}\nmodule.exports = { f };`,
@@ -617,9 +644,13 @@ const typedInvalid: InvalidTestCase<MessageIds, Options>[] = [
   },
   {
     code: `${SLEEP}export function Poller({ signal }: { signal: AbortSignal }) {\n  void (async () => {\n    while (true) {\n      await sleep(100);\n    }\n  })();\n  return <div />;\n}`,
-    output: `${FIXED_SLEEP}export function Poller({ signal }: { signal: AbortSignal }) {\n  void (async () => {\n    while (true) {\n      if (await sleepUntilShutdown(signal, 100)) break;\n    }\n  })();\n  return <div />;\n}`,
     filename: 'react.tsx',
-    errors: [{ messageId: 'bareSleep' }],
+    errors: [
+      {
+        messageId: 'bareSleep',
+        suggestions: [{ messageId: 'useSleepUntilShutdown', data: { signal: 'signal', delay: '100', exit: 'break' }, output: `${FIXED_SLEEP}export function Poller({ signal }: { signal: AbortSignal }) {\n  void (async () => {\n    while (true) {\n      if (await sleepUntilShutdown(signal, 100)) break;\n    }\n  })();\n  return <div />;\n}` }],
+      },
+    ],
   },
 ];
 

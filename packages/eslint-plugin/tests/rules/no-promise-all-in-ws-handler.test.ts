@@ -258,6 +258,35 @@ wss.on('connection', async function onConnection(ws) {
       },
     ],
   },
+  // A `signal` declared after the combinator: superviseSession({ signal }) would read it in its
+  // temporal dead zone and throw, so only the gatherWithLogging rewrite is offered.
+  {
+    code: `
+wss.on('connection', async function onConnection(ws) {
+  await Promise.all([greet(ws), this.heartbeat(ws)]);
+  const signal = AbortSignal.timeout(1000);
+  await drain(signal);
+});
+`,
+    errors: [
+      {
+        messageId: 'combinatorInHandler',
+        suggestions: [
+          {
+            messageId: 'suggestGatherWithLogging',
+            output: `
+import { gatherWithLogging } from '@ghostguard/runtime';
+wss.on('connection', async function onConnection(ws) {
+  await gatherWithLogging([() => greet(ws), () => this.heartbeat(ws)], { label: 'onConnection' });
+  const signal = AbortSignal.timeout(1000);
+  await drain(signal);
+});
+`,
+          },
+        ],
+      },
+    ],
+  },
   // socket.io with a hoisted function declaration; `return` and `.then` chains have no mechanical rewrite.
   {
     code: `

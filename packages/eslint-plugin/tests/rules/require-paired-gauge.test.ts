@@ -482,6 +482,18 @@ wss.on('connection', async (ws) => {
       { messageId: 'incBeforeTry', line: 17, suggestions: [] },
     ],
   },
+  // The `try` block declares a name the `inc()` uses: moved inside, it would hit that name's
+  // temporal dead zone (or another binding), so no suggestion.
+  {
+    code: wsHandler(`  active.inc();
+  try {
+    const active = replacementGauge();
+    await serve(ws, active);
+  } finally {
+    active.dec();
+  }`),
+    errors: [{ messageId: 'incBeforeTry', line: 4, suggestions: [] }],
+  },
   // -- inc inside the try, but not first ---------------------------------------------------------------
   {
     name: 'after other statements, or conditional, inside the try',
