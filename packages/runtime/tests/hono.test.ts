@@ -43,10 +43,10 @@ async function startHono(mode: Mode, options: { hung?: boolean } = {}): Promise<
   const signals = createDisconnectSignals<WebSocket>();
 
   const app = new Hono();
-  const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
+  const nodeWs = createNodeWebSocket({ app });
   app.get(
     '/live',
-    upgradeWebSocket(() => ({
+    nodeWs.upgradeWebSocket(() => ({
       onOpen(_event, ws) {
         contexts.open.push(ws);
         const raw = ws.raw;
@@ -63,14 +63,16 @@ async function startHono(mode: Mode, options: { hung?: boolean } = {}): Promise<
       },
       onClose(event, ws) {
         contexts.close.push(ws);
-        if (ws.raw) signals.close(ws.raw, { code: event.code, reason: event.reason });
+        // CloseEvent is a DOM type, absent from this project's lib; @hono/node-ws fills code and reason.
+        const { code, reason } = event as unknown as { code: number; reason: string };
+        if (ws.raw) signals.close(ws.raw, { code, reason });
       },
     })),
   );
   const server = await new Promise<Server>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started as Server));
   });
-  injectWebSocket(server);
+  nodeWs.injectWebSocket(server);
   const { port } = server.address() as AddressInfo;
   const hono: HonoServer = {
     url: `ws://127.0.0.1:${port}/live`,
@@ -80,7 +82,7 @@ async function startHono(mode: Mode, options: { hung?: boolean } = {}): Promise<
     contexts,
     async close() {
       sessions.release();
-      for (const ws of wss.clients) ws.terminate();
+      for (const ws of nodeWs.wss.clients) ws.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

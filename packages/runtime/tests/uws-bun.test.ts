@@ -38,7 +38,7 @@ interface UwsWebSocketBehavior<UserData> {
 }
 
 const encoder = new TextEncoder();
-const toArrayBuffer = (text: string): ArrayBuffer => encoder.encode(text).buffer as ArrayBuffer;
+const toArrayBuffer = (text: string): ArrayBuffer => encoder.encode(text).buffer;
 
 class FakeUwsWebSocket<UserData> implements UwsWebSocket<UserData> {
   readonly #behavior: UwsWebSocketBehavior<UserData>;
@@ -105,7 +105,7 @@ class FakeUwsApp {
   readonly #routes = new Map<string, UwsWebSocketBehavior<never>>();
 
   ws<UserData>(pattern: string, behavior: UwsWebSocketBehavior<UserData>): this {
-    this.#routes.set(pattern, behavior as UwsWebSocketBehavior<never>);
+    this.#routes.set(pattern, behavior);
     return this;
   }
 

@@ -80,7 +80,7 @@ function assertKey(key: unknown): asserts key is object {
 function disconnectReason(cause: unknown): DisconnectError {
   if (isDisconnectError(cause)) return cause;
   if (cause === undefined) return new DisconnectError('close', 'connection closed');
-  const code = (cause as { code?: unknown } | null)?.code;
+  const code = typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : undefined;
   const detail = typeof code === 'number' ? ` (code ${code})` : '';
   return new DisconnectError('close', `connection closed${detail}`, { cause });
 }
