@@ -8,7 +8,7 @@ import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDisconnectSignals, DisconnectError, watchWebSocket } from '../src/index.js';
 import type { SessionResult } from '../src/index.js';
-import { destroyTcp } from './ws-helpers.js';
+import { destroyTcp, WATCHED_EVENTS } from './ws-helpers.js';
 import { expectEndedCleanly, expectEndedStuck, serverSessions } from './server-sessions.js';
 import type { ServerSessions } from './server-sessions.js';
 
@@ -20,6 +20,8 @@ interface HonoServer {
   sessions: ServerSessions;
   /** Session results, one per connection, in open order. */
   results: Array<Promise<SessionResult>>;
+  /** watchWebSocket mode: listeners on ws.raw after dispose, per event. */
+  listenersAfterDispose: Array<Record<string, number>>;
   /** The signal each session was given, in open order. */
   signals: AbortSignal[];
   /** The WSContext objects Hono passed to onOpen and onClose, for the identity check. */
@@ -39,6 +41,7 @@ async function startHono(mode: Mode, options: { hung?: boolean } = {}): Promise<
   const sessions = serverSessions('hono_test');
   const results: Array<Promise<SessionResult>> = [];
   const used: AbortSignal[] = [];
+  const listenersAfterDispose: Array<Record<string, number>> = [];
   const contexts: HonoServer['contexts'] = { open: [], close: [] };
   const signals = createDisconnectSignals<WebSocket>();
 
@@ -58,7 +61,12 @@ async function startHono(mode: Mode, options: { hung?: boolean } = {}): Promise<
         } else {
           const watch = watchWebSocket(raw, { heartbeatMs: 60_000, receiveTimeoutMs: 60_000 });
           used.push(watch.signal);
-          results.push(sessions.serve(watch.signal, { ...options, onStuck: () => raw.terminate() }).finally(() => watch.dispose()));
+          results.push(
+            sessions
+              .serve(watch.signal, { ...options, onStuck: () => raw.terminate() })
+              .finally(() => watch.dispose())
+              .finally(() => listenersAfterDispose.push(listenerCounts(raw))),
+          );
         }
       },
       onClose(event, ws) {
@@ -79,6 +87,7 @@ async function startHono(mode: Mode, options: { hung?: boolean } = {}): Promise<
     sessions,
     results,
     signals: used,
+    listenersAfterDispose,
     contexts,
     async close() {
       sessions.release();
@@ -88,6 +97,10 @@ async function startHono(mode: Mode, options: { hung?: boolean } = {}): Promise<
   };
   running.push(hono);
   return hono;
+}
+
+function listenerCounts(ws: WebSocket): Record<string, number> {
+  return Object.fromEntries(WATCHED_EVENTS.map((event) => [event, ws.listenerCount(event)]));
 }
 
 async function connect(url: string): Promise<WebSocket> {
@@ -139,6 +152,15 @@ describe('Hono (@hono/node-ws) callbacks', () => {
     expect(hono.contexts.close[0]).toBe(hono.contexts.open[0]);
     expect(hono.contexts.open[0]?.raw).toBeInstanceOf(WebSocket);
     expect(hono.contexts.close[0]?.raw).toBe(hono.contexts.open[0]?.raw);
+  });
+
+  it('watchWebSocket(ws.raw) leaves no listener behind on the raw socket after dispose', async () => {
+    const { hono, client, result } = await openSession('watchWebSocket');
+    destroyTcp(client);
+    await result;
+    // Only what was there without the watch: Hono's message, close and error handlers and the
+    // WebSocketServer's client-tracking close handler. The watch's four are gone.
+    await expect.poll(() => hono.listenersAfterDispose).toEqual([{ close: 2, error: 1, pong: 0, message: 1 }]);
   });
 
   it('the registry’s reason carries the close code and reason Hono reports', async () => {

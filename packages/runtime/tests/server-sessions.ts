@@ -7,7 +7,7 @@ import { Gauge, Registry } from 'prom-client';
 import { expect } from 'vitest';
 import { sleepUntilShutdown, superviseSession } from '../src/index.js';
 import type { Session, SessionResult, Task } from '../src/index.js';
-import { silentLogger } from './runtime-support.js';
+import { abortListenerCount, activeTimeouts, expectTimersBackTo, silentLogger } from './runtime-support.js';
 
 export interface ServerSessions {
   readonly registry: Registry;
@@ -21,6 +21,8 @@ export interface ServerSessions {
   expectGauge(value: number): Promise<void>;
   /** Releases the hung tasks so nothing outlives the test. */
   release(): void;
+  /** No abort listener left on any served signal; no more active timers than before the first session. */
+  expectNothingLeft(): Promise<void>;
 }
 
 export function serverSessions(label: string): ServerSessions {
@@ -28,6 +30,8 @@ export function serverSessions(label: string): ServerSessions {
   const gauge = new Gauge({ name: 'ws_active_connections', help: 'Open sessions', registers: [registry] });
   const stuckReports: Task[][] = [];
   const releases: Array<() => void> = [];
+  const served: AbortSignal[] = [];
+  let timersBefore: number | undefined;
 
   async function gaugeValue(): Promise<number> {
     return (await gauge.get()).values[0]?.value ?? 0;
@@ -42,6 +46,8 @@ export function serverSessions(label: string): ServerSessions {
     gauge,
     stuckReports,
     serve(signal, { hung = false, onStuck } = {}) {
+      timersBefore ??= activeTimeouts();
+      served.push(signal);
       const setup = (session: Session): void => {
         session.lifetime('receive', () => untilShutdown(session.signal));
         session.lifetime('poller', async () => {
@@ -74,6 +80,10 @@ export function serverSessions(label: string): ServerSessions {
     release() {
       for (const release of releases.splice(0)) release();
     },
+    async expectNothingLeft() {
+      expect(served.map(abortListenerCount)).toEqual(served.map(() => 0));
+      if (timersBefore !== undefined) await expectTimersBackTo(timersBefore);
+    },
   };
 }
 
@@ -91,6 +101,7 @@ export async function expectEndedCleanly(result: SessionResult, sessions: Server
   expect(result.drain.stuck).toEqual([]);
   expect(result.drain.timedOut).toBe(false);
   expect(await sessions.gaugeValue()).toBe(0);
+  await sessions.expectNothingLeft();
 }
 
 export async function expectEndedStuck(result: SessionResult, sessions: ServerSessions): Promise<void> {
@@ -99,4 +110,5 @@ export async function expectEndedStuck(result: SessionResult, sessions: ServerSe
   expect(result.drain.stuck.map((task) => task.name)).toEqual(['upload']);
   expect(sessions.stuckReports.map((stuck) => stuck.map((task) => task.name))).toEqual([['upload']]);
   expect(await sessions.gaugeValue()).toBe(0);
+  await sessions.expectNothingLeft();
 }
