@@ -3,7 +3,7 @@ import { listenForAbort, noop } from './abort.js';
 import { censusNow, elapsed, enrollInCensus, leaveCensus, type CensusMember, type SessionSnapshot, type SessionState, type TaskSnapshot } from './census.js';
 import { Drain, DEFAULT_FORCE_TIMEOUT_MS, type DrainReport } from './drain.js';
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
-import { assertOptionalMetrics, type AsyncMetrics } from './metrics.js';
+import { assertOptionalMetrics, defaultAsyncMetrics, type AsyncMetrics } from './metrics.js';
 import { Supervisor, type SupervisorExit } from './supervise.js';
 import { createNamedTask, startTask, taskAborted, taskStartedAt, type Settlement, type Task, type TaskOwner } from './task.js';
 import {
@@ -122,6 +122,8 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner, Census
    */
   start(setup: (session: Session) => void | Promise<void>): void {
     enrollInCensus(this);
+    // The census gauges live on the metrics' registry: make sure the default one has them while this session runs.
+    if (this.#options.metrics === undefined) defaultAsyncMetrics(this.#options.logger);
     this.#gauge?.inc();
     try {
       if (this.#connection.aborted) {
