@@ -17,8 +17,9 @@ import { Gauge, Registry } from 'prom-client';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createAsyncMetrics, sleepUntilShutdown, superviseSession, watchWebSocket } from '@ghostguard/runtime';
 
-type Kind = 'raw' | 'supervised';
-const KINDS: readonly Kind[] = ['raw', 'supervised'];
+type Kind = 'raw' | 'supervised' | 'watched';
+const KINDS: readonly Kind[] = ['raw', 'supervised', 'watched'];
+const KIND_TITLES: Record<Kind, string> = { raw: 'raw', supervised: 'superviseSession', watched: '+ watchWebSocket' };
 const CLIENT_PROCESSES = 2;
 const MESSAGE = Buffer.alloc(64, 1);
 /** Hard bounds: no step of a trial may take longer than this, and the whole run is capped. */
@@ -109,19 +110,32 @@ async function runServer(kind: Kind): Promise<void> {
     }
   }
 
-  // The same three task bodies on ghostguard: watchWebSocket + superviseSession.
-  function supervisedHandler(ws: WebSocket): void {
-    const watch = watchWebSocket(ws);
-    void superviseSession({ label: 'bench_ws', signal: watch.signal, gauge, metrics, onStuck: () => ws.terminate() }, (session) => {
+  // The same three task bodies on ghostguard's superviseSession, with the same connection signal.
+  function supervise(ws: WebSocket, signal: AbortSignal): Promise<unknown> {
+    return superviseSession({ label: 'bench_ws', signal, gauge, metrics, onStuck: () => ws.terminate() }, (session) => {
       session.lifetime('receive', () => echoUntil(ws, session.signal, counted));
       session.lifetime('heartbeat', () => poller(session.signal, 30_000));
       session.finite('flush', () => poller(session.signal, 1_000));
-    }).finally(() => watch.dispose());
+    });
+  }
+
+  function supervisedHandler(ws: WebSocket): void {
+    const connection = new AbortController();
+    ws.once('close', () => connection.abort());
+    void supervise(ws, connection.signal);
+  }
+
+  // As a server should run it: watchWebSocket adds the heartbeat and receive timeout (its timers
+  // and listeners are part of this column's cost).
+  function watchedHandler(ws: WebSocket): void {
+    const watch = watchWebSocket(ws);
+    void supervise(ws, watch.signal).finally(() => watch.dispose());
   }
 
   wss.on('connection', (ws) => {
     if (kind === 'raw') void rawHandler(ws);
-    else supervisedHandler(ws);
+    else if (kind === 'supervised') supervisedHandler(ws);
+    else watchedHandler(ws);
   });
 
   let mark = { at: 0, messages: 0, cpu: process.cpuUsage() };
@@ -350,6 +364,8 @@ async function drive(): Promise<void> {
   const clients = Math.max(2, Number(process.env.BENCH_CLIENTS ?? 5000));
   const trials = Math.max(1, Number(process.env.BENCH_TRIALS ?? 3));
   const exchangeMs = Math.max(500, Number(process.env.BENCH_EXCHANGE_MS ?? 3000));
+  // BENCH_WATCHED=0 skips the third, informational column (superviseSession + watchWebSocket).
+  const kinds: readonly Kind[] = process.env.BENCH_WATCHED === '0' ? ['raw', 'supervised'] : KINDS;
   const limit = openFilesLimit();
   // The server holds one descriptor per client, each client process one per connection it opened.
   const needed = clients + 256;
@@ -365,14 +381,15 @@ async function drive(): Promise<void> {
   deadline.unref();
 
   console.log(`ghostguard server benchmark — Node ${process.version}, ${clients} clients in ${CLIENT_PROCESSES} processes, ` +
-    `${trials} trials (raw and supervised alternating), ${exchangeMs} ms message exchange, ulimit -n ${limit}\n`);
-  const results: Record<Kind, Trial[]> = { raw: [], supervised: [] };
+    `${trials} trials (handlers in rotating order), ${exchangeMs} ms message exchange, ulimit -n ${limit}\n`);
+  const results: Record<Kind, Trial[]> = { raw: [], supervised: [], watched: [] };
   for (let trial = 0; trial < trials; trial++) {
-    const order = trial % 2 === 0 ? KINDS : [...KINDS].reverse();
+    const shift = trial % kinds.length;
+    const order = [...kinds.slice(shift), ...kinds.slice(0, shift)];
     for (const kind of order) {
       const result = await runTrial(kind, clients, exchangeMs);
       results[kind].push(result);
-      console.log(`  trial ${trial + 1} ${kind.padEnd(10)} ${(result.rssPerConnection / 1024).toFixed(1)} KB RSS/conn, ` +
+      console.log(`  trial ${trial + 1} ${KIND_TITLES[kind].padEnd(16)} ${(result.rssPerConnection / 1024).toFixed(1)} KB RSS/conn, ` +
         `${Math.round(result.messagesPerSecond)} msg/s, ${result.cpuMicrosPerMessage.toFixed(1)} µs CPU/msg, ` +
         `${Math.round(result.connectPerSecond)} conn/s, clean ${result.cleanToZeroMs.toFixed(0)} ms, abrupt ${result.abruptToZeroMs.toFixed(0)} ms`);
     }
@@ -381,13 +398,20 @@ async function drive(): Promise<void> {
   const of = (kind: Kind, pick: (trial: Trial) => number): number => median(results[kind].map(pick));
   const rows: string[][] = [];
   let failures = 0;
+  const difference = (raw: number, other: number): string => {
+    if (raw === 0 || Number.isNaN(other)) return '—';
+    const percent = (other / raw - 1) * 100;
+    return `${percent >= 0 ? '+' : ''}${percent.toFixed(1)} %`;
+  };
+  const withWatch = kinds.includes('watched');
   const row = (measure: string, pick: (trial: Trial) => number, format: (value: number) => string, target?: { text: string; pass: (raw: number, supervised: number) => boolean }): void => {
     const raw = of('raw', pick);
     const supervised = of('supervised', pick);
     const pass = target?.pass(raw, supervised);
     if (pass === false) failures++;
-    const ratio = raw === 0 ? '—' : `${((supervised / raw - 1) * 100 >= 0 ? '+' : '')}${((supervised / raw - 1) * 100).toFixed(1)} %`;
-    rows.push([measure, format(raw), format(supervised), ratio, target?.text ?? '—', pass === undefined ? '' : pass ? 'PASS' : 'FAIL']);
+    const cells = [measure, format(raw), format(supervised), difference(raw, supervised), target?.text ?? '—', pass === undefined ? '' : pass ? 'PASS' : 'FAIL'];
+    if (withWatch) cells.push(format(of('watched', pick)), difference(raw, of('watched', pick)));
+    rows.push(cells);
   };
   const kb = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KB`;
   const perSecond = (value: number): string => `${Math.round(value).toLocaleString('en')} /s`;
@@ -400,7 +424,8 @@ async function drive(): Promise<void> {
   row('clean disconnect → gauge 0 (half the clients)', (t) => t.cleanToZeroMs, ms);
   row('abrupt disconnect → gauge 0 (the other half)', (t) => t.abruptToZeroMs, ms);
 
-  const header = ['measure (median of trials)', 'raw', 'superviseSession', 'difference', 'target', 'result'];
+  const header = ['measure (median of trials)', KIND_TITLES.raw, KIND_TITLES.supervised, 'difference', 'target', 'result'];
+  if (withWatch) header.push(KIND_TITLES.watched, 'difference');
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
   console.log(`\n${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
@@ -410,6 +435,6 @@ async function drive(): Promise<void> {
 }
 
 const [role, first, second] = process.argv.slice(2);
-if (role === 'server') await runServer(first === 'supervised' ? 'supervised' : 'raw');
+if (role === 'server') await runServer(first === 'supervised' || first === 'watched' ? first : 'raw');
 else if (role === 'clients') await runClients(Number(first), Number(second));
 else await drive();
