@@ -183,7 +183,7 @@ async function runServer(kind: Kind): Promise<void> {
 
 // ---------------------------------------------------------------- client role
 
-async function runClients(port: number, count: number): Promise<void> {
+function runClients(port: number, count: number): void {
   const sockets: WebSocket[] = [];
   let received = 0;
   let exchanging = false;
@@ -341,7 +341,9 @@ async function runTrial(kind: Kind, clients: number, exchangeMs: number): Promis
       if (child.connected) child.send({ type: 'stop' });
       setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
     }
-    await Promise.all(children.map((child) => (child.exitCode !== null || child.signalCode !== null ? undefined : once(child, 'exit'))));
+    const exited = (child: ChildProcess): Promise<unknown> =>
+      child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit');
+    await Promise.all(children.map(exited));
   }
 }
 
@@ -436,5 +438,5 @@ async function drive(): Promise<void> {
 
 const [role, first, second] = process.argv.slice(2);
 if (role === 'server') await runServer(first === 'supervised' || first === 'watched' ? first : 'raw');
-else if (role === 'clients') await runClients(Number(first), Number(second));
+else if (role === 'clients') runClients(Number(first), Number(second));
 else await drive();

@@ -124,7 +124,7 @@ export function inspectSessions(options?: InspectSessionsOptions): SessionCensus
   const label = options?.label;
   if (label !== undefined && typeof label !== 'string') throw new TypeError('`options.label` must be a string');
   const states = options?.states;
-  if (states !== undefined && (!Array.isArray(states) || !states.every((state) => SESSION_STATES.includes(state)))) {
+  if (states !== undefined && (!Array.isArray(states) || !(states as unknown[]).every((state) => SESSION_STATES.includes(state as SessionState)))) {
     throw new TypeError(`\`options.states\` must be an array of ${SESSION_STATES.map((state) => `"${state}"`).join(', ')}`);
   }
   if (options?.limit !== undefined) assertPositiveInteger(options.limit, 'options.limit', true);
