@@ -211,10 +211,11 @@ async function retainedBytesPerLiveConnection(kind: Kind): Promise<number> {
 }
 
 /** What a debug endpoint and a scrape cost with LIVE_SESSIONS sessions open: census snapshot and /metrics text. */
-async function censusCost(): Promise<{ inspectMs: number; jsonBytes: number; scrapeMs: number; tasks: number }> {
+async function censusCost(): Promise<{ inspectMs: number; jsonBytes: number; limitedMs: number; scrapeMs: number; tasks: number }> {
   const context = freshMetrics();
   const open = await openConnections('session', LIVE_SESSIONS, context);
   const inspect: number[] = [];
+  const limited: number[] = [];
   const scrape: number[] = [];
   let jsonBytes = 0;
   let tasks = 0;
@@ -225,11 +226,14 @@ async function censusCost(): Promise<{ inspectMs: number; jsonBytes: number; scr
     inspect.push(performance.now() - started);
     tasks = census.tasksByName.reduce((sum, { count }) => sum + count, 0);
     started = performance.now();
+    JSON.stringify(inspectSessions({ limit: 100 }));
+    limited.push(performance.now() - started);
+    started = performance.now();
     await context.metrics.registry.metrics();
     scrape.push(performance.now() - started);
   }
   await open.close();
-  return { inspectMs: median(inspect), jsonBytes, scrapeMs: median(scrape), tasks };
+  return { inspectMs: median(inspect), jsonBytes, limitedMs: median(limited), scrapeMs: median(scrape), tasks };
 }
 
 async function heapAfterSleeps(): Promise<{ before: number; after: number; listeners: number; seconds: number }> {
@@ -347,6 +351,7 @@ async function main(): Promise<void> {
   const census = await censusCost();
   row(`inspectSessions() + JSON.stringify, ${LIVE_SESSIONS.toLocaleString('en')} live sessions (${census.tasks.toLocaleString('en')} tasks)`,
     ms(census.inspectMs), `${(census.jsonBytes / 1024 / 1024).toFixed(1)} MB of JSON`, '—');
+  row('  the same with { limit: 100 } (counts cover all, 100 sessions listed)', ms(census.limitedMs), '', '—');
   row('  /metrics scrape of the same registry (census gauges collected)', ms(census.scrapeMs), '', '—');
 
   // 4. Flat heap under churn.

@@ -51,7 +51,7 @@ export interface SessionCensus {
   oldestAgeMs: number | null;
   /** Longest time since teardown began among `draining` and `aborted-and-waiting` sessions, or null. */
   oldestDrainingMs: number | null;
-  /** Unsettled tasks of the matched sessions counted by name, most frequent first. */
+  /** Unsettled tasks of the matched sessions (of a `stuck` one: its abandoned tasks) counted by name, most frequent first. */
   tasksByName: Array<{ name: string; count: number }>;
   /** The matched sessions, oldest first, at most `limit` of them. */
   sessions: SessionSnapshot[];
@@ -69,6 +69,8 @@ export interface InspectSessionsOptions {
 /** What a session shows the census; implemented by the session itself, so enrolling allocates nothing. */
 export interface CensusMember {
   readonly censusLabel: string;
+  /** censusNow() when the session started. */
+  readonly censusStartedAt: number;
   /** The metrics the session records to (undefined: the default instance); its registry reports it. */
   readonly censusMetrics: AsyncMetrics | undefined;
   censusState(): SessionState;
@@ -117,7 +119,8 @@ export function elapsed(now: number, from: number | undefined): number | null {
  * A snapshot of every live session started by `superviseSession` in this process, and of its
  * unsettled tasks: label, state, age, time since disconnect, and per task its name, age and
  * whether its signal is aborted. Plain JSON-serialisable data, safe to return from a debug
- * endpoint. Its cost is proportional to the live sessions and tasks, and only paid when called.
+ * endpoint. Its cost is proportional to the live sessions and tasks, and only paid when called;
+ * counting allocates nothing per session, and only the `limit` sessions listed become snapshots.
  */
 export function inspectSessions(options?: InspectSessionsOptions): SessionCensus {
   assertOptions(options, 'options');
@@ -133,27 +136,34 @@ export function inspectSessions(options?: InspectSessionsOptions): SessionCensus
   const now = censusNow();
   const byState: Record<SessionState, number> = { running: 0, draining: 0, 'aborted-and-waiting': 0, stuck: 0 };
   const taskCounts = new Map<string, number>();
-  const sessions: SessionSnapshot[] = [];
+  const countTask = (name: string): void => {
+    taskCounts.set(name, (taskCounts.get(name) ?? 0) + 1);
+  };
+  const matched: CensusMember[] = [];
   let oldestDrainingMs: number | null = null;
+  // Counting allocates nothing per session; only the listed sessions are turned into snapshots.
   for (const member of members) {
     if (label !== undefined && member.censusLabel !== label) continue;
-    const snapshot = member.censusSnapshot(now);
-    if (states !== undefined && !states.includes(snapshot.state)) continue;
-    byState[snapshot.state] += 1;
-    if ((snapshot.state === 'draining' || snapshot.state === 'aborted-and-waiting') && snapshot.sinceTeardownMs !== null) {
-      oldestDrainingMs = Math.max(oldestDrainingMs ?? 0, snapshot.sinceTeardownMs);
+    const state = member.censusState();
+    if (states !== undefined && !states.includes(state)) continue;
+    byState[state] += 1;
+    const teardownAt = member.censusTeardownAt();
+    if ((state === 'draining' || state === 'aborted-and-waiting') && teardownAt !== undefined) {
+      oldestDrainingMs = Math.max(oldestDrainingMs ?? 0, elapsed(now, teardownAt) ?? 0);
     }
-    for (const task of snapshot.tasks) taskCounts.set(task.name, (taskCounts.get(task.name) ?? 0) + 1);
-    sessions.push(snapshot);
+    member.censusTasks(countTask);
+    matched.push(member);
   }
-  sessions.sort((a, b) => b.ageMs - a.ageMs);
+  matched.sort((a, b) => a.censusStartedAt - b.censusStartedAt);
+  const listed = matched.length > limit ? matched.slice(0, limit) : matched;
+  const oldest = matched[0];
   return {
     takenAt: new Date().toISOString(),
-    total: sessions.length,
+    total: matched.length,
     byState,
-    oldestAgeMs: sessions[0]?.ageMs ?? null,
+    oldestAgeMs: oldest === undefined ? null : elapsed(now, oldest.censusStartedAt),
     oldestDrainingMs,
     tasksByName: [...taskCounts].map(([name, count]) => ({ name, count })).sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1)),
-    sessions: sessions.length > limit ? sessions.slice(0, limit) : sessions,
+    sessions: listed.map((member) => member.censusSnapshot(now)),
   };
 }

@@ -235,6 +235,10 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner, Census
     return this.#options.label;
   }
 
+  get censusStartedAt(): number {
+    return this.#startedAt;
+  }
+
   get censusMetrics(): AsyncMetrics | undefined {
     return this.#options.metrics;
   }
