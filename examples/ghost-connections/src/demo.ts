@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { formatTable, judgeLeaky, judgeSupervised, type Verdict } from './report.js';
+import { formatCensus, formatTable, judgeLeaky, judgeSupervised, type Verdict } from './report.js';
 import { runScenario, settleWindowMs, type ScenarioOptions, type ServerRun } from './scenario.js';
 import type { ServerKind } from './server-host.js';
 
@@ -107,6 +107,7 @@ async function main(): Promise<number> {
   const verdicts: Verdict[] = runs.map((run) => (run.kind === 'leaky' ? judgeLeaky(run) : judgeSupervised(run, scenario)));
 
   console.log(`\n${formatTable(runs)}\n`);
+  console.log(`${formatCensus(runs)}\n`);
   for (const verdict of verdicts) console.log(verdict.line);
   if (jsonPath !== undefined) await writeFile(jsonPath, JSON.stringify({ options: scenario, runs, verdicts }, null, 2));
   return verdicts.every((verdict) => verdict.asExpected) ? 0 : 1;

@@ -2,6 +2,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Registry } from 'prom-client';
 import { WebSocketServer } from 'ws';
+import { inspectSessions } from '@ghostguard/runtime';
 import type { ServerLogger, ServerStats } from './instrumentation.js';
 
 /** Options both servers accept. */
@@ -37,14 +38,20 @@ export interface PusherHttpHost {
   close(): Promise<void>;
 }
 
+/** At most this many sessions are listed by `/debug/sessions` (the oldest); its counts cover all. */
+export const DEBUG_SESSIONS_LIMIT = 100;
+
 /**
  * The HTTP side both servers share: WebSocket upgrades on `/listen`, Prometheus text on
- * `/metrics`, on 127.0.0.1 and an ephemeral port.
+ * `/metrics`, the live census of `superviseSession` sessions as JSON on `/debug/sessions`, on
+ * 127.0.0.1 and an ephemeral port. The leaky server serves the census too: it holds no session,
+ * so it shows nothing, which is the point (its handlers are invisible).
  */
 export async function listenPusher(registry: Registry): Promise<PusherHttpHost> {
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/metrics') serveMetrics(registry, res);
+    else if (req.method === 'GET' && req.url === '/debug/sessions') serveCensus(res);
     else res.writeHead(404).end();
   });
   server.on('connection', (socket) => {
@@ -73,6 +80,11 @@ export async function listenPusher(registry: Registry): Promise<PusherHttpHost> 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function serveCensus(res: ServerResponse): void {
+  const body = JSON.stringify(inspectSessions({ limit: DEBUG_SESSIONS_LIMIT }));
+  res.writeHead(200, { 'content-type': 'application/json' }).end(body);
 }
 
 function serveMetrics(registry: Registry, res: ServerResponse): void {

@@ -1,4 +1,4 @@
-import type { ScenarioOptions, ServerRun } from './scenario.js';
+import type { CensusSummary, ScenarioOptions, ServerRun } from './scenario.js';
 
 export interface Check {
   name: string;
@@ -108,6 +108,7 @@ export function formatTable(runs: ServerRun[]): string {
     ['disconnect seen → handler end p50 / max', (r) => `${formatMs(r.final.handlerEnd.p50Ms)} / ${formatMs(r.final.handlerEnd.maxMs)} (n=${r.final.handlerEnd.count})`],
     ['poller wake after disconnect p50 / p99', (r) => `${formatMs(r.final.pollerWake.p50Ms)} / ${formatMs(r.final.pollerWake.p99Ms)} (n=${r.final.pollerWake.count})`],
     ['/metrics series', (r) => `${r.metricsSeries}`],
+    ['/debug/sessions: streaming → left → after', (r) => `${r.census.streaming.total} → ${r.census.leaving.total} → ${r.census.after.total}`],
     ['logged warnings / errors', (r) => `${r.final.loggedWarnings} / ${r.final.loggedErrors}`],
   ];
   const header = ['', ...runs.map((run) => run.kind)];
@@ -115,6 +116,35 @@ export function formatTable(runs: ServerRun[]): string {
   const widths = header.map((_, column) => Math.max(...[header, ...body].map((row) => row[column]!.length)));
   const format = (row: string[]): string => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...body.map(format)].join('\n');
+}
+
+/**
+ * The census of each server (`GET /debug/sessions`) at three moments, one line per moment:
+ * sessions by state, the oldest ages and the most frequent unsettled tasks.
+ */
+export function formatCensus(runs: ServerRun[]): string {
+  const lines = ['Live census (GET /debug/sessions):'];
+  for (const run of runs) {
+    const moments: [string, CensusSummary][] = [
+      ['streaming', run.census.streaming],
+      ['clients just left', run.census.leaving],
+      ['after', run.census.after],
+    ];
+    for (const [moment, census] of moments) lines.push(`  ${run.kind.padEnd(10)}  ${moment.padEnd(17)}  ${summarizeCensus(census)}`);
+    if (run.kind === 'leaky' && run.final.gauge > 0) {
+      lines.push(`  ${''.padEnd(10)}  ${''.padEnd(17)}  its ${run.final.gauge} ghosts are not sessions: nothing shows which tasks hold them`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function summarizeCensus(census: CensusSummary): string {
+  if (census.total === 0) return '0 sessions';
+  const states = Object.entries(census.byState).filter(([, count]) => count > 0).map(([state, count]) => `${count} ${state}`);
+  const parts = [`${census.total} sessions (${states.join(', ')})`, `oldest ${formatMs(census.oldestAgeMs)}`];
+  if (census.oldestDrainingMs !== null) parts.push(`longest drain ${formatMs(census.oldestDrainingMs)}`);
+  if (census.topTasks.length > 0) parts.push(`tasks: ${census.topTasks.map(({ name, count }) => `${name} ×${count}`).join(', ')}`);
+  return parts.join(' · ');
 }
 
 function formatMb(bytes: number): string {

@@ -4,6 +4,17 @@ import { FakeUpstream } from './fake-upstream.js';
 import { HostProcess } from './host-process.js';
 import { ClientFleet } from './load-clients.js';
 import type { HostStats, ServerKind } from './server-host.js';
+import type { SessionCensus, SessionState } from '@ghostguard/runtime';
+
+/** The compact form of a `/debug/sessions` snapshot the demo keeps. */
+export interface CensusSummary {
+  total: number;
+  byState: Record<SessionState, number>;
+  oldestAgeMs: number | null;
+  oldestDrainingMs: number | null;
+  /** The most frequent unsettled task names. */
+  topTasks: Array<{ name: string; count: number }>;
+}
 
 export interface ScenarioOptions {
   /** Streaming clients in the measured round. */
@@ -53,6 +64,8 @@ export interface ServerRun {
   gaugeZeroAfterMs: number | null;
   /** Samples served on `/metrics` after the run. */
   metricsSeries: number;
+  /** `/debug/sessions` while the clients stream, right after the last one left, and at the end. */
+  census: { streaming: CensusSummary; leaving: CensusSummary; after: CensusSummary };
 }
 
 const STATS_POLL_MS = 50;
@@ -99,10 +112,12 @@ export async function runScenario(kind: ServerKind, options: ScenarioOptions, lo
     fleets.push(fleet);
     await streamThroughOutage(fleet, upstream, options);
     const peak = await host.stats(false);
+    const censusStreaming = await fetchCensus(host.port);
 
     const vanishing = options.vanishFraction > 0 ? `, ${Math.round(options.vanishFraction * 100)} % vanish (half-open)` : '';
     log(`${kind}: the clients leave over ${options.pollMs} ms, half with a close frame, half dropping their TCP socket${vanishing}`);
     const departures = await fleet.disconnect(options.pollMs, options.vanishFraction);
+    const censusLeaving = await fetchCensus(host.port);
     const windowMs = settleWindowMs(options);
     log(`${kind}: all clients gone; watching the server for up to ${windowMs} ms`);
     const gaugeZeroAfterMs = await watchSettle(host, windowMs);
@@ -122,6 +137,7 @@ export async function runScenario(kind: ServerKind, options: ScenarioOptions, lo
       settleWindowMs: windowMs,
       gaugeZeroAfterMs,
       metricsSeries: await countMetricSeries(host.port),
+      census: { streaming: censusStreaming, leaving: censusLeaving, after: await fetchCensus(host.port) },
     };
   } finally {
     for (const fleet of fleets) fleet.destroy();
@@ -155,14 +171,31 @@ async function watchSettle(host: HostProcess, windowMs: number): Promise<number 
 }
 
 /** Number of samples (non-comment lines) the server's `/metrics` endpoint serves. */
-function countMetricSeries(port: number): Promise<number> {
+async function countMetricSeries(port: number): Promise<number> {
+  const body = await fetchText(port, '/metrics');
+  return body.split('\n').filter((line) => line.length > 0 && !line.startsWith('#')).length;
+}
+
+/** The server's live census, from `/debug/sessions`, in compact form. */
+async function fetchCensus(port: number): Promise<CensusSummary> {
+  const census = JSON.parse(await fetchText(port, '/debug/sessions')) as SessionCensus;
+  return {
+    total: census.total,
+    byState: census.byState,
+    oldestAgeMs: census.oldestAgeMs,
+    oldestDrainingMs: census.oldestDrainingMs,
+    topTasks: census.tasksByName.slice(0, 3),
+  };
+}
+
+function fetchText(port: number, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path: '/metrics', agent: false }, (res) => {
+    get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.once('error', reject);
-      res.once('end', () => resolve(body.split('\n').filter((line) => line.length > 0 && !line.startsWith('#')).length));
+      res.once('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${path}: HTTP ${res.statusCode ?? '?'}`))));
     }).once('error', reject);
   });
 }

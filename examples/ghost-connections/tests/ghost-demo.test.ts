@@ -137,6 +137,19 @@ describe(`pnpm demo:ghosts with ${CLIENTS} clients`, () => {
     expect(supervised.metricsSeries).toBeLessThan(leaky.metricsSeries);
     expect(supervised.metricsSeries).toBeLessThan(CLIENTS);
   });
+
+  it('prints the live census: every supervised session while streaming, the draining ones after, none of the leaky ghosts', () => {
+    expect(demo.stdout).toContain('Live census (GET /debug/sessions):');
+    expect(demo.stdout).toMatch(/^ {2}supervised {2}streaming +40 sessions \(40 running\)/m);
+    expect(supervised.census.streaming).toMatchObject({ total: CLIENTS, byState: { running: CLIENTS } });
+    expect(supervised.census.streaming.topTasks.map((task) => task.name)).toEqual(expect.arrayContaining(['audio-poller']));
+    // The hung uploads hold their sessions through the drain's grace period (2 s after the last client left).
+    expect(supervised.census.leaving.total).toBeGreaterThan(0);
+    expect(supervised.census.leaving.byState.running).toBe(0);
+    expect(supervised.census.after.total).toBe(0);
+    for (const census of Object.values(leaky.census)) expect(census.total).toBe(0);
+    expect(demo.stdout).toMatch(/its \d+ ghosts are not sessions/);
+  });
 });
 
 describe('pnpm demo:ghosts with clients that vanish (half-open sockets, no outage)', () => {

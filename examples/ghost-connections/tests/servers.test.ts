@@ -6,6 +6,7 @@ import { get } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import type { SessionCensus } from '@ghostguard/runtime';
 import { FakeUpstream } from '../src/fake-upstream.js';
 import { startServer as startLeaky } from '../src/leaky-server.js';
 import type { PusherServer } from '../src/pusher-http.js';
@@ -83,6 +84,17 @@ describe.each(servers)('%s server', (kind, startServer) => {
     if (kind === 'leaky') expect(metrics.body).toContain('pusher_frames_received_total{user_id="user-1",kind="audio"} 1');
     else expect(metrics.body).toMatch(/^pusher_frames_received_total\{kind="audio"\} 3$/m);
     expect((await fetchText(server.port, '/nope')).status).toBe(404);
+
+    // The live census: the supervised server's three sessions; the leaky server's handlers are not sessions.
+    const debug = await fetchText(server.port, '/debug/sessions');
+    expect(debug.status).toBe(200);
+    const census = JSON.parse(debug.body) as SessionCensus;
+    if (kind === 'leaky') {
+      expect(census.total).toBe(0);
+    } else {
+      expect(census).toMatchObject({ total: 3, byState: { running: 3 } });
+      expect(census.sessions.every((session) => session.label === 'pusher' && session.tasks.some((task) => task.name === 'receive'))).toBe(true);
+    }
 
     await Promise.all(clients.map((ws) => (ws.close(1000), closed(ws))));
     await waitForStats(server, (stats) => stats.gauge === 0 && stats.openHandlers === 0 && stats.liveBackgroundTasks === 0);

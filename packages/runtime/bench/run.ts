@@ -7,7 +7,7 @@ import { getEventListeners } from 'node:events';
 import { setImmediate as nextMacrotask, setTimeout as delay } from 'node:timers/promises';
 import { availableParallelism } from 'node:os';
 import { Gauge, Registry } from 'prom-client';
-import { createAsyncMetrics, sleepUntilShutdown, superviseSession } from '@ghostguard/runtime';
+import { createAsyncMetrics, inspectSessions, sleepUntilShutdown, superviseSession } from '@ghostguard/runtime';
 import type { AsyncMetrics } from '@ghostguard/runtime';
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -210,6 +210,32 @@ async function retainedBytesPerLiveConnection(kind: Kind): Promise<number> {
   return (live - before) / LIVE_SESSIONS;
 }
 
+/** What a debug endpoint and a scrape cost with LIVE_SESSIONS sessions open: census snapshot and /metrics text. */
+async function censusCost(): Promise<{ inspectMs: number; jsonBytes: number; limitedMs: number; scrapeMs: number; tasks: number }> {
+  const context = freshMetrics();
+  const open = await openConnections('session', LIVE_SESSIONS, context);
+  const inspect: number[] = [];
+  const limited: number[] = [];
+  const scrape: number[] = [];
+  let jsonBytes = 0;
+  let tasks = 0;
+  for (let i = 0; i < 5; i++) {
+    let started = performance.now();
+    const census = inspectSessions();
+    jsonBytes = JSON.stringify(census).length;
+    inspect.push(performance.now() - started);
+    tasks = census.tasksByName.reduce((sum, { count }) => sum + count, 0);
+    started = performance.now();
+    JSON.stringify(inspectSessions({ limit: 100 }));
+    limited.push(performance.now() - started);
+    started = performance.now();
+    await context.metrics.registry.metrics();
+    scrape.push(performance.now() - started);
+  }
+  await open.close();
+  return { inspectMs: median(inspect), jsonBytes, limitedMs: median(limited), scrapeMs: median(scrape), tasks };
+}
+
 async function heapAfterSleeps(): Promise<{ before: number; after: number; listeners: number; seconds: number }> {
   const root = new AbortController(); // one long-lived signal, e.g. server shutdown
   const batch = 1_000;
@@ -321,7 +347,14 @@ async function main(): Promise<void> {
   row(`retained per live connection (${LIVE_SESSIONS.toLocaleString('en')} live), total`, kb(sessionBytes), kb(rawBytes), '—');
   row('  retained overhead of the session over raw', kb(sessionBytes - rawBytes), '0 KB', '≤ 4 KB', sessionBytes - rawBytes <= 4096);
 
-  // 3. Flat heap under churn.
+  // 3. The census, read while sessions run.
+  const census = await censusCost();
+  row(`inspectSessions() + JSON.stringify, ${LIVE_SESSIONS.toLocaleString('en')} live sessions (${census.tasks.toLocaleString('en')} tasks)`,
+    ms(census.inspectMs), `${(census.jsonBytes / 1024 / 1024).toFixed(1)} MB of JSON`, '—');
+  row('  the same with { limit: 100 } (counts cover all, 100 sessions listed)', ms(census.limitedMs), '', '—');
+  row('  /metrics scrape of the same registry (census gauges collected)', ms(census.scrapeMs), '', '—');
+
+  // 4. Flat heap under churn.
   const sleeps = await heapAfterSleeps();
   const sleepGrowth = pct(sleeps.before, sleeps.after);
   row(`heap after ${SLEEPS.toLocaleString('en')} sleeps on one signal`, `${mb(sleeps.before)} → ${mb(sleeps.after)} (${signedPct(sleepGrowth)})`,

@@ -56,6 +56,7 @@ export class Drain {
   /** What the current wait leads to, and the timer bounding it. */
   #afterWait: 'force' | 'finish' | undefined;
   #cancelTimer: (() => void) | undefined;
+  #abortedAll = false;
 
   constructor(pending: Map<Task, unknown>, options: DrainTasksOptions, done: (report: DrainReport) => void, started = performance.now()) {
     this.#pending = pending;
@@ -81,6 +82,11 @@ export class Drain {
     else this.#completed += 1;
     if (this.#pending.size === 0 && this.#afterWait !== undefined) this.#wake();
     return true;
+  }
+
+  /** Whether the unsettled tasks' signals were aborted (the grace period, if any, is over). */
+  get abortedAll(): boolean {
+    return this.#abortedAll;
   }
 
   start(): void {
@@ -120,6 +126,7 @@ export class Drain {
   }
 
   #abortAll(): void {
+    this.#abortedAll = true;
     for (const task of [...this.#pending.keys()]) {
       try {
         task.abort();

@@ -6,5 +6,6 @@ export { gatherWithLogging, gatherChunked, type GatherResult, type Thunk, type G
 export { createAsyncMetrics, type AsyncMetrics, type CreateAsyncMetricsOptions } from './metrics.js';
 export { isDynamicLabel, DYNAMIC_LABEL, OVERFLOW_LABEL, MAX_LABELS_PER_METRIC } from './label-guard.js';
 export { superviseSession, type Session, type SuperviseSessionOptions, type SessionResult } from './session.js';
+export { inspectSessions, SESSION_STATES, type SessionCensus, type SessionSnapshot, type SessionState, type TaskSnapshot, type InspectSessionsOptions } from './census.js';
 export { consoleLogger, type Logger } from './logger.js';
 export * from './adapters/index.js';

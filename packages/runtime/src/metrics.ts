@@ -1,4 +1,5 @@
-import { Counter, Histogram, register as defaultRegistry, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, register as defaultRegistry, type Registry } from 'prom-client';
+import { censusMembers, censusNow, SESSION_STATES, type CensusMember, type SessionState } from './census.js';
 import { LabelGuard } from './label-guard.js';
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
 import { assertOptions, hasMethods } from './validate.js';
@@ -30,6 +31,9 @@ export const METRIC_NAMES = {
   drainDuration: 'async_drain_duration_seconds',
   gatherFailures: 'async_gather_failures_total',
   gatherDuration: 'async_gather_duration_seconds',
+  sessions: 'async_sessions',
+  oldestDraining: 'async_session_oldest_draining_seconds',
+  stuckTasks: 'async_stuck_tasks',
 } as const;
 
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -53,10 +57,10 @@ interface MetricShape {
 }
 
 /** prom-client throws on a second registration of a name, so reuse what the registry holds. */
-function getOrCreate<M extends Counter<string> | Histogram<string>>(
+function getOrCreate<M extends Counter<string> | Gauge<string> | Histogram<string>>(
   registry: Registry,
   name: string,
-  type: 'counter' | 'histogram',
+  type: 'counter' | 'gauge' | 'histogram',
   labelNames: readonly string[],
   create: () => M,
 ): M {
@@ -103,6 +107,17 @@ class PromAsyncMetrics implements AsyncMetrics {
       new Counter({ name: METRIC_NAMES.gatherFailures, help: 'Failed items of gathers', labelNames: ['label'], registers }));
     this.#gatherDuration = getOrCreate(registry, METRIC_NAMES.gatherDuration, 'histogram', ['label'], () =>
       new Histogram({ name: METRIC_NAMES.gatherDuration, help: 'Duration of whole gathers in seconds', labelNames: ['label'], buckets: DURATION_BUCKETS, registers }));
+    // The census gauges are computed at scrape time from the live sessions (no work per session
+    // transition). `aggregator` tells prom-client's AggregatorRegistry how to merge workers.
+    getOrCreate(registry, METRIC_NAMES.sessions, 'gauge', ['label', 'state'], () =>
+      new Gauge({ name: METRIC_NAMES.sessions, help: 'Live sessions by label and state (running, draining, aborted-and-waiting, stuck)',
+        labelNames: ['label', 'state'], registers, aggregator: 'sum', collect: collectSessions(registry, logger) }));
+    getOrCreate(registry, METRIC_NAMES.oldestDraining, 'gauge', ['label'], () =>
+      new Gauge({ name: METRIC_NAMES.oldestDraining, help: 'Seconds since teardown began of the longest-draining session (draining or aborted-and-waiting), 0 when none',
+        labelNames: ['label'], registers, aggregator: 'max', collect: collectOldestDraining(registry, logger) }));
+    getOrCreate(registry, METRIC_NAMES.stuckTasks, 'gauge', ['label', 'task'], () =>
+      new Gauge({ name: METRIC_NAMES.stuckTasks, help: 'Tasks a drain abandoned (they ignored their abort) that have still not settled, by session label and task name',
+        labelNames: ['label', 'task'], registers, aggregator: 'sum', collect: collectStuckTasks(registry, logger) }));
   }
 
   /** False once the registry was cleared or the metric replaced, so the shared instance can be rebuilt. */
@@ -174,8 +189,92 @@ class PromAsyncMetrics implements AsyncMetrics {
   }
 }
 
+/** The live sessions that record to `registry` (a session without `metrics` records to the default registry). */
+function* membersOf(registry: Registry): Generator<CensusMember> {
+  for (const member of censusMembers()) {
+    if ((member.censusMetrics?.registry ?? defaultRegistry) === registry) yield member;
+  }
+}
+
 /**
- * Creates (or, when `registry` already holds them, reuses) the runtime's five metrics on
+ * Every label seen keeps its series (at 0 when nothing matches now), so a dashboard sees the
+ * count fall back to 0 instead of a series vanishing; the label guard bounds how many there are.
+ */
+function collectSessions(registry: Registry, logger: Logger | undefined): (this: Gauge<'label' | 'state'>) => void {
+  const seen = new Set<string>();
+  return function collect() {
+    const guard = guardFor(this, METRIC_NAMES.sessions);
+    const counts = new Map<string, Record<SessionState, number>>();
+    for (const label of seen) counts.set(label, { running: 0, draining: 0, 'aborted-and-waiting': 0, stuck: 0 });
+    for (const member of membersOf(registry)) {
+      const label = guard.resolve(member.censusLabel, logger);
+      let byState = counts.get(label);
+      if (byState === undefined) {
+        byState = { running: 0, draining: 0, 'aborted-and-waiting': 0, stuck: 0 };
+        counts.set(label, byState);
+        seen.add(label);
+      }
+      byState[member.censusState()] += 1;
+    }
+    for (const [label, byState] of counts) {
+      for (const state of SESSION_STATES) this.set({ label, state }, byState[state]);
+    }
+  };
+}
+
+function collectOldestDraining(registry: Registry, logger: Logger | undefined): (this: Gauge<'label'>) => void {
+  const seen = new Set<string>();
+  return function collect() {
+    const guard = guardFor(this, METRIC_NAMES.oldestDraining);
+    const now = censusNow();
+    const oldest = new Map<string, number>();
+    for (const label of seen) oldest.set(label, 0);
+    for (const member of membersOf(registry)) {
+      const label = guard.resolve(member.censusLabel, logger);
+      seen.add(label);
+      const state = member.censusState();
+      const teardownAt = member.censusTeardownAt();
+      const seconds = (state === 'draining' || state === 'aborted-and-waiting') && teardownAt !== undefined ? (now - teardownAt) / 1000 : 0;
+      oldest.set(label, Math.max(oldest.get(label) ?? 0, seconds));
+    }
+    for (const [label, seconds] of oldest) this.set({ label }, seconds);
+  };
+}
+
+// The task-name label has its own guard (and 100-name budget), kept apart from the `label` guard.
+const taskNameGuards = new WeakMap<object, LabelGuard>();
+
+function collectStuckTasks(registry: Registry, logger: Logger | undefined): (this: Gauge<'label' | 'task'>) => void {
+  const seen = new Map<string, { label: string; task: string }>();
+  return function collect() {
+    const guard = guardFor(this, METRIC_NAMES.stuckTasks);
+    let taskGuard = taskNameGuards.get(this);
+    if (taskGuard === undefined) {
+      taskGuard = new LabelGuard(`${METRIC_NAMES.stuckTasks} (task)`);
+      taskNameGuards.set(this, taskGuard);
+    }
+    const names = taskGuard;
+    const counts = new Map<string, number>();
+    for (const key of seen.keys()) counts.set(key, 0);
+    for (const member of membersOf(registry)) {
+      if (member.censusState() !== 'stuck') continue;
+      const label = guard.resolve(member.censusLabel, logger);
+      member.censusTasks((name) => {
+        const task = names.resolve(name, logger);
+        const key = `${label}\u0000${task}`;
+        if (!seen.has(key)) seen.set(key, { label, task });
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      });
+    }
+    for (const [key, count] of counts) {
+      const labels = seen.get(key);
+      if (labels !== undefined) this.set(labels, count);
+    }
+  };
+}
+
+/**
+ * Creates (or, when `registry` already holds them, reuses) the runtime's metrics on
  * `registry` (default: prom-client's default registry). Calling it twice on one registry returns
  * instances that share the metrics and never throws. It throws only when the registry holds a
  * metric of the same name with another type or label set.

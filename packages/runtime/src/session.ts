@@ -1,10 +1,11 @@
 import type { Gauge } from 'prom-client';
-import { listenForAbort } from './abort.js';
+import { listenForAbort, noop } from './abort.js';
+import { censusNow, elapsed, enrollInCensus, leaveCensus, type CensusMember, type SessionSnapshot, type SessionState, type TaskSnapshot } from './census.js';
 import { Drain, DEFAULT_FORCE_TIMEOUT_MS, type DrainReport } from './drain.js';
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
-import { assertOptionalMetrics, type AsyncMetrics } from './metrics.js';
+import { assertOptionalMetrics, defaultAsyncMetrics, type AsyncMetrics } from './metrics.js';
 import { Supervisor, type SupervisorExit } from './supervise.js';
-import { createNamedTask, startTask, type Settlement, type Task, type TaskOwner } from './task.js';
+import { createNamedTask, startTask, taskAborted, taskStartedAt, type Settlement, type Task, type TaskOwner } from './task.js';
 import {
   assertAbortSignal,
   assertFunction,
@@ -49,6 +50,15 @@ export interface SessionResult {
   drain: DrainReport;
 }
 
+/** How a session is ending, for the census (times from censusNow()). */
+interface Ending {
+  disconnectedAt?: number;
+  teardownAt?: number;
+  exitReason?: SupervisorExit['reason'];
+  /** Tasks the drain abandoned that have not settled yet; the session stays in the census while any is alive. */
+  abandoned?: Array<WeakRef<Task>>;
+}
+
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 export const SETUP_TASK_NAME = 'setup';
 
@@ -59,12 +69,13 @@ export const SETUP_TASK_NAME = 'setup';
  * signal both aborts `session.signal` and ends supervision, and the shutdown controller is created
  * only when `session.signal` is first read.
  */
-class SupervisedSession extends Supervisor implements Session, TaskOwner {
+class SupervisedSession extends Supervisor implements Session, TaskOwner, CensusMember {
   readonly #options: SuperviseSessionOptions;
   readonly #connection: AbortSignal;
   readonly #gauge: Gauge | undefined;
-  readonly #finish: (result: SessionResult) => void;
-  readonly #fail: (error: unknown) => void;
+  // Dropped at the end: a stuck session outlives its result in the census, and must not hold it.
+  #finish: (result: SessionResult) => void;
+  #fail: (error: unknown) => void;
   /** Unsettled tasks, each with whether it is finite. */
   readonly #running = new Map<Task, boolean>();
   #shutdown: AbortController | undefined;
@@ -74,6 +85,10 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
   #drain: Drain | undefined;
   #closed = false;
   #ended = false;
+  /** For the census: when the session started (whole ms, so it stays a small integer, not a boxed double). */
+  readonly #startedAt = censusNow();
+  /** For the census: how the session is ending; one field, created at disconnect or teardown. */
+  #ending: Ending | undefined;
 
   constructor(options: SuperviseSessionOptions, finish: (result: SessionResult) => void, fail: (error: unknown) => void) {
     super(options);
@@ -106,9 +121,15 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
    * gauge goes back down in #end(), which every path reaches exactly once.
    */
   start(setup: (session: Session) => void | Promise<void>): void {
+    enrollInCensus(this);
+    // The census gauges live on the metrics' registry: make sure the default one has them while this session runs.
+    if (this.#options.metrics === undefined) defaultAsyncMetrics(this.#options.logger);
     this.#gauge?.inc();
     try {
-      if (this.#connection.aborted) this.disconnect();
+      if (this.#connection.aborted) {
+        this.#ending = { disconnectedAt: this.#startedAt };
+        this.disconnect();
+      }
       else this.#stopListening = listenForAbort(this.#connection, () => this.#disconnected());
       if (!this.#ended) this.#runSetup(setup);
     } catch (error) {
@@ -117,6 +138,7 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
   }
 
   taskSettled(task: Task, settlement: Settlement): void {
+    if (this.#ending?.abandoned !== undefined) return this.#abandonedSettled(task);
     const finite = this.#running.get(task) ?? true;
     this.offerSettlement(task, settlement, finite);
     // Once teardown began, #running is the drain's pending map: the drain removes and counts it.
@@ -125,6 +147,9 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
   }
 
   protected override exitDecided(exit: SupervisorExit): void {
+    const ending = (this.#ending ??= {});
+    ending.teardownAt = censusNow();
+    ending.exitReason = exit.reason;
     // A microtask later, as if awaited: work settling in the same tick as the exit is not drained.
     queueMicrotask(() => {
       try {
@@ -177,23 +202,124 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
   #end(result: SessionResult | undefined, error?: unknown): void {
     if (this.#ended) return;
     this.#ended = true;
+    const finish = this.#finish;
+    const fail = this.#fail;
+    this.#finish = noop;
+    this.#fail = noop;
+    const stuck = result?.drain.stuck;
+    if (stuck !== undefined && stuck.length > 0) this.#keepAbandoned(stuck);
+    else leaveCensus(this);
     this.#drain = undefined;
     this.#stopListening?.();
     this.#stopListening = undefined;
     try {
       this.#gauge?.dec();
     } catch (decError) {
-      this.#fail(decError);
+      fail(decError);
       return;
     }
-    if (result === undefined) this.#fail(error);
-    else this.#finish(result);
+    if (result === undefined) fail(error);
+    else finish(result);
   }
 
   #disconnected(): void {
+    (this.#ending ??= {}).disconnectedAt = censusNow();
     this.#stopListening = undefined;
     if (this.#shutdown !== undefined && !this.#shutdown.signal.aborted) this.#shutdown.abort(this.#connection.reason);
     this.disconnect();
+  }
+
+  // ---- census ----
+
+  get censusLabel(): string {
+    return this.#options.label;
+  }
+
+  get censusStartedAt(): number {
+    return this.#startedAt;
+  }
+
+  get censusMetrics(): AsyncMetrics | undefined {
+    return this.#options.metrics;
+  }
+
+  censusState(): SessionState {
+    if (this.#ending?.abandoned !== undefined) return 'stuck';
+    if (!this.done) return 'running';
+    return this.#drain?.abortedAll === true ? 'aborted-and-waiting' : 'draining';
+  }
+
+  censusTeardownAt(): number | undefined {
+    return this.#ending?.teardownAt;
+  }
+
+  censusTasks(visit: (name: string) => void): void {
+    const abandoned = this.#ending?.abandoned;
+    if (abandoned === undefined) {
+      for (const task of this.#running.keys()) visit(task.name);
+      return;
+    }
+    for (const ref of abandoned) {
+      const task = ref.deref();
+      if (task !== undefined) visit(task.name);
+    }
+  }
+
+  censusSnapshot(now: number): SessionSnapshot {
+    const tasks: TaskSnapshot[] = [];
+    const add = (task: Task, finite: boolean): void => {
+      tasks.push({ name: task.name, kind: finite ? 'finite' : 'lifetime', ageMs: elapsed(now, taskStartedAt(task) ?? this.#startedAt) ?? 0, aborted: taskAborted(task) });
+    };
+    const ending = this.#ending;
+    const abandoned = ending?.abandoned;
+    if (abandoned === undefined) {
+      for (const [task, finite] of this.#running) add(task, finite);
+    } else {
+      for (const ref of abandoned) {
+        const task = ref.deref();
+        // The kind is no longer known once the drain let go of the task; only lifetime tasks end a session.
+        if (task !== undefined) add(task, true);
+      }
+    }
+    tasks.sort((a, b) => b.ageMs - a.ageMs);
+    return {
+      label: this.#options.label,
+      state: this.censusState(),
+      ageMs: elapsed(now, this.#startedAt) ?? 0,
+      sinceDisconnectMs: elapsed(now, ending?.disconnectedAt),
+      sinceTeardownMs: elapsed(now, ending?.teardownAt),
+      exitReason: ending?.exitReason ?? null,
+      tasks,
+    };
+  }
+
+  /**
+   * The drain gave up on `stuck`: the session has ended, but stays in the census as `stuck` until
+   * each of them settles (taskSettled) or is garbage-collected. Weak references: a hung task that
+   * nothing else holds must stay collectable, the census must not be what keeps a ghost alive.
+   */
+  #keepAbandoned(stuck: readonly Task[]): void {
+    (this.#ending ??= {}).abandoned = stuck.map((task) => {
+      abandonedCollected.register(task, this, task);
+      return new WeakRef(task);
+    });
+  }
+
+  #abandonedSettled(task: Task): void {
+    abandonedCollected.unregister(task);
+    this.abandonedGone(task);
+  }
+
+  /** An abandoned task settled or was collected: leave the census once none is left. */
+  abandonedGone(task?: Task): void {
+    const ending = this.#ending;
+    if (ending?.abandoned === undefined) return;
+    const left = ending.abandoned.filter((ref) => {
+      const alive = ref.deref();
+      return alive !== undefined && alive !== task;
+    });
+    ending.abandoned = left;
+    if (left.length === 0) leaveCensus(this);
   }
 
   #teardownReason(reason: SupervisorExit['reason']): DOMException {
@@ -221,6 +347,9 @@ class SupervisedSession extends Supervisor implements Session, TaskOwner {
     return createNamedTask<T>(name, (signal) => rejectWith<T>(signal.reason), { signal: closed.signal, logger });
   }
 }
+
+/** Removes a stuck session from the census when its last abandoned task is garbage-collected. */
+const abandonedCollected = new FinalizationRegistry<SupervisedSession>((session) => session.abandonedGone());
 
 /**
  * What `setup` receives: only the `Session` members. The session object itself also carries the

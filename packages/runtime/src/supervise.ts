@@ -26,6 +26,34 @@ export interface SuperviseTasksOptions {
 
 const PRIORITY: Record<SupervisorReason, number> = { disconnect: 0, crash: 1, lifetime_done: 2 };
 
+/**
+ * Turns, for "first of". A turn is one macrotask (a timer, an I/O callback, an immediate) with the
+ * microtasks it causes. Node has no hook for "the microtask queue is empty", but it drains the
+ * `nextTick` queue only after a whole microtask checkpoint: a tick that queues a microtask that
+ * queues a tick runs after every microtask the macrotask caused (including the supervisor's own
+ * settle reactions), and before the next macrotask. One such chain per turn in which an exit
+ * event happened, shared by every supervisor; nothing per task.
+ */
+let turn = 0;
+let turnOpen = false;
+
+function closeTurn(): void {
+  turnOpen = false;
+  turn += 1;
+}
+
+function closeTurnLater(): void {
+  queueMicrotask(() => process.nextTick(closeTurn));
+}
+
+function currentTurn(): number {
+  if (!turnOpen) {
+    turnOpen = true;
+    process.nextTick(closeTurnLater);
+  }
+  return turn;
+}
+
 /** What a supervisor needs from its caller's options. */
 export interface SupervisorSettings {
   label: string;
@@ -38,10 +66,14 @@ export interface SupervisorSettings {
  * removable settle observer, so memory is proportional to the tasks still running, never to how
  * long supervision has lasted or how many finite tasks came and went.
  *
- * Same-turn rule: events are collected until the event loop's next check phase (`setImmediate`),
- * i.e. everything in the current macrotask, its microtasks and the rest of the current I/O
- * phase counts as simultaneous, and the highest-priority event wins (disconnect > crash >
- * lifetime_done; ties go to the first observed). A disconnect has top priority, so it decides at once.
+ * First of, by the order events happened: an event observed in a later turn (macrotask, see
+ * currentTurn) than the pending candidate never replaces it; it decides the candidate at once.
+ * Within one turn the events are simultaneous and the highest priority wins (disconnect > crash >
+ * lifetime_done; ties go to the first observed). Without a later event, the decision is taken at
+ * the event loop's next check phase (`setImmediate`). A disconnect with no candidate pending
+ * decides at once. Counting turns rather than waiting for `setImmediate` matters after a long
+ * synchronous stretch: Node runs the timers that fell due meanwhile before the check phase, and a
+ * disconnect from such a timer happened after the task settled, whatever its priority.
  *
  * A subclass (the session) reports its own tasks through offerSettlement() and disconnect() and
  * overrides exitDecided(); `exited` is only created for callers that read it.
@@ -51,6 +83,8 @@ export class Supervisor {
   // Only for tasks watched through add(); a session reports its own tasks' settlements directly.
   #watched: Map<Task, () => void> | undefined;
   #candidate: SupervisorExit | undefined;
+  /** The turn in which the candidate was observed. */
+  #candidateTurn = 0;
   #decision: ReturnType<typeof setImmediate> | undefined;
   #stopWatchingSignal = noop;
   #exit: SupervisorExit | undefined;
@@ -107,9 +141,19 @@ export class Supervisor {
 
   #offer(event: SupervisorExit): void {
     if (this.done) return;
-    if (this.#candidate === undefined || PRIORITY[event.reason] < PRIORITY[this.#candidate.reason]) this.#candidate = event;
+    const candidate = this.#candidate;
+    if (candidate === undefined) {
+      this.#candidate = event;
+      // A disconnect decides at once; the turn is only needed when something else may compete.
+      if (event.reason === 'disconnect') return this.#decide();
+      this.#candidateTurn = currentTurn();
+      this.#decision ??= setImmediate(() => this.#decide());
+      return;
+    }
+    // The candidate happened in an earlier turn: it came first, whatever this event's priority.
+    if (currentTurn() !== this.#candidateTurn) return this.#decide();
+    if (PRIORITY[event.reason] < PRIORITY[candidate.reason]) this.#candidate = event;
     if (event.reason === 'disconnect') this.#decide();
-    else this.#decision ??= setImmediate(() => this.#decide());
   }
 
   #decide(): void {

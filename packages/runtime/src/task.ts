@@ -1,4 +1,5 @@
 import { noop, onAbort } from './abort.js';
+import { censusNow } from './census.js';
 import { assertOptionalLogger, safeLog, type Logger } from './logger.js';
 import { assertFunction, assertName, assertOptionalAbortSignal, assertOptions, rejectWith } from './validate.js';
 
@@ -68,6 +69,8 @@ interface TaskLinks {
  */
 class NamedTask<T> implements Task<T> {
   readonly name: string;
+  /** censusNow() when the task was created, for the census (`inspectSessions`). */
+  readonly startedAt: number;
   // Assigned in start(), before the task is handed to anyone.
   promise!: Promise<T>;
   #controller: AbortController | undefined;
@@ -84,6 +87,7 @@ class NamedTask<T> implements Task<T> {
 
   constructor(name: string, links: TaskLinks) {
     this.name = name;
+    this.startedAt = censusNow();
     this.#holder = links.owner ?? links.tasks;
     this.#logger = links.logger;
     const parent = links.parent;
@@ -184,6 +188,16 @@ function notify(observer: Observer, settlement: Settlement): void {
   } catch {
     // Observers are internal bookkeeping; one failing must not change how the task settles.
   }
+}
+
+/** When `task` was created (censusNow()), or undefined for a Task not made by this package. */
+export function taskStartedAt(task: Task): number | undefined {
+  return task instanceof NamedTask ? task.startedAt : undefined;
+}
+
+/** Whether `task`'s signal was aborted, without creating the signal of a task that never read it. */
+export function taskAborted(task: Task): boolean {
+  return task instanceof NamedTask ? task.aborted : task.signal.aborted;
 }
 
 /** Creates and starts a task after its arguments were checked; shared by createNamedTask and sessions. */

@@ -17,6 +17,9 @@ const NAMES = {
   async_drain_duration_seconds: 'histogram',
   async_gather_failures_total: 'counter',
   async_gather_duration_seconds: 'histogram',
+  async_sessions: 'gauge',
+  async_session_oldest_draining_seconds: 'gauge',
+  async_stuck_tasks: 'gauge',
 };
 
 describe('createAsyncMetrics', () => {
@@ -24,7 +27,7 @@ describe('createAsyncMetrics', () => {
     defaultRegistry.clear();
   });
 
-  it('registers the five metrics with their types on the given registry', async () => {
+  it('registers the eight metrics (five recorded, three census gauges) with their types on the given registry', async () => {
     const registry = new Registry();
     createAsyncMetrics(registry, { logger: silentLogger });
     const json = await registry.getMetricsAsJSON();
@@ -38,7 +41,7 @@ describe('createAsyncMetrics', () => {
     first.recordSupervisorExit('pusher', 'crash');
     second.recordSupervisorExit('pusher', 'crash');
     expect(await metricValue(registry, 'async_supervisor_exit_total', { label: 'pusher', reason: 'crash' })).toBe(2);
-    expect(registry.getMetricsAsArray()).toHaveLength(5);
+    expect(registry.getMetricsAsArray()).toHaveLength(8);
   });
 
   it('refuses a registry whose metric of the same name has another type', () => {

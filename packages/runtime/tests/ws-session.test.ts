@@ -189,7 +189,12 @@ describe('superviseSession + watchWebSocket on a real ws server', () => {
     const clients: WebSocket[] = [];
     for (let i = 0; i < count; i++) clients.push(await server.connect({ autoPong: i % 4 !== 3 }));
     const served = await Promise.all(serving);
-    expect(await gaugeValue()).toBe(count);
+    // On a loaded machine a half-open client connected early can miss its pongs (2 × 150 ms) before
+    // the last one connects: every session not yet ended is counted, none more, none less.
+    let ended = 0;
+    for (const { result } of served) void result.then(() => ended++);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await gaugeValue()).toBe(count - ended);
     clients.forEach((client, i) => {
       if (i % 4 === 0) client.close(1000);
       else if (i % 4 === 1) destroyTcp(client);
