@@ -15,7 +15,6 @@ import {
 import {
   additionalHandlersSchema,
   createWsHandlerDetector,
-  firstParameter,
   isFunctionNode,
   isTypeWrapper,
   propertyKeyName,
@@ -31,8 +30,6 @@ type Suggestion = TSESLint.SuggestionReportDescriptor<MessageIds>;
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
 const DEFAULT_LABEL = 'ws-handler';
 const DEFAULT_CALL_DEPTH = 2;
-/** First-parameter names worth quoting in `watch…(name)`; others (a message callback's `data`) are not the socket. */
-const SOCKET_NAME = /^(?:ws|socket|sock|websocket|webSocket|client|conn|connection|peer)$|.(?:Socket|Websocket|WebSocket|Ws)$/;
 
 /** Climbs through wrappers that hand the same promise on: `?.`, type assertions, `a ? p : q`, `a || p`. */
 function outermostPromiseExpression(node: TSESTree.Node): TSESTree.Node {
@@ -56,8 +53,7 @@ function viaText(context: LifetimeContext): string {
 
 /** Where the disconnect signal comes from for this handler's server. */
 function signalText(context: LifetimeContext): string {
-  const parameter = firstParameter(context.handler.node)?.name;
-  return disconnectSignalSource(context.handler.server, parameter !== undefined && SOCKET_NAME.test(parameter) ? parameter : undefined);
+  return disconnectSignalSource(context.handler.server, context.handler.socketName);
 }
 
 function isAsyncGenerator(node: TSESTree.Node): boolean {
@@ -84,7 +80,7 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       combinatorInHandler:
-        '`Promise.{{method}}` is {{usage}} inside a connection handler ({{handler}}){{via}}: it can wait forever on a task that hangs after the client has left, and the connection then stays a ghost (its cleanup never runs). Use `superviseSession` with {{signal}} (or `superviseTasks` + `drainTasks`) from @ghostguard/runtime for lifetime tasks, and `gatherWithLogging` with `timeoutMs` for fan-out.',
+        '`Promise.{{method}}` is {{usage}} inside a connection handler ({{handler}}){{via}}: it can wait forever on a task that hangs after the client has left, and the connection then stays a ghost (its cleanup never runs). Use `superviseSession` (or `superviseTasks` + `drainTasks`) from @ghostguard/runtime for lifetime tasks, with {{signal}}, and `gatherWithLogging` with `timeoutMs` for fan-out.',
       suggestGatherWithLogging:
         "Run the fan-out with `gatherWithLogging` (label '{{label}}'): logs each failure, never rejects, takes `timeoutMs`/`maxConcurrency`.",
       suggestSuperviseSession:

@@ -73,13 +73,14 @@ function isBoundedMember(node: TSESTree.Node): boolean {
   return false;
 }
 
-/** Values a mapper returns or awaits, not looking into nested functions. */
+/** Promises a mapper returns or awaits, not looking into nested functions. */
 function mapperResults(mapper: TSESTree.Node): TSESTree.Node[] | undefined {
   if (!isFunctionNode(mapper)) return undefined;
   if (mapper.body.type !== AST_NODE_TYPES.BlockStatement) return [mapper.body];
   const found: TSESTree.Node[] = [];
   const visit = (node: TSESTree.Node): void => {
-    if (node.type === AST_NODE_TYPES.ReturnStatement && node.argument) found.push(node.argument);
+    // `return result` after `await load(id, signal)`: the await is the wait, the returned value is not a promise.
+    if (node.type === AST_NODE_TYPES.ReturnStatement && node.argument && isPromiseShaped(node.argument)) found.push(node.argument);
     else if (node.type === AST_NODE_TYPES.AwaitExpression) found.push(node.argument);
     for (const value of Object.values(node)) {
       for (const child of Array.isArray(value) ? value : [value]) {
@@ -89,6 +90,10 @@ function mapperResults(mapper: TSESTree.Node): TSESTree.Node[] | undefined {
   };
   visit(mapper.body);
   return found;
+}
+
+function isPromiseShaped(node: TSESTree.Node): boolean {
+  return node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression || node.type === AST_NODE_TYPES.ChainExpression;
 }
 
 function isChildNode(value: unknown, parent: TSESTree.Node): value is TSESTree.Node {

@@ -53,6 +53,8 @@ export interface WsHandler {
   readonly node: FunctionNode;
   /** The server library, when the registration, an import or a type says which. */
   readonly server?: ServerKind;
+  /** The name the handler gives its socket (its first parameter), when it looks like one. */
+  readonly socketName?: string;
 }
 
 /** Where a node runs within a connection's lifetime: in `handler`, or in functions it calls (`via`, outermost first). */
@@ -145,6 +147,8 @@ const HANDLER_NAME =
   /^_{0,2}(?:on|handle)(?:Socket|Ws|WebSocket|Websocket|Client|Peer)?(?:Open|Opened|Connection|Connect|Connected|Close|Closed|Disconnect|Disconnected|Disconnection|Message)$/;
 /** Parameter names that hold a socket (not `client` or `conn`: database clients and pools use those too). */
 const SOCKET_PARAMETER = /^(?:ws|socket|sock|websocket|webSocket)$|.(?:Socket|Websocket|WebSocket|Ws)$/;
+/** Names worth quoting in a message as the socket (a registered handler's `client` is one; a message callback's `data` is not). */
+const SOCKET_NAME = /^(?:ws|socket|sock|websocket|webSocket|client|conn|connection|peer)$|.(?:Socket|Websocket|WebSocket|Ws)$/;
 /** NestJS lifecycle interfaces and the method each one declares. */
 const NEST_GATEWAY_INTERFACES = new Map([
   ['OnGatewayConnection', 'handleConnection'],
@@ -574,7 +578,14 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
   }
 
   function handler(kind: WsHandlerKind, description: string, fn: FunctionNode, server?: ServerKind): WsHandler {
-    return server === undefined ? { kind, description, node: fn } : { kind, description, node: fn, server };
+    const parameter = firstParameter(fn)?.name;
+    return {
+      kind,
+      description,
+      node: fn,
+      ...(server === undefined ? {} : { server }),
+      ...(parameter !== undefined && SOCKET_NAME.test(parameter) ? { socketName: parameter } : {}),
+    };
   }
 
   /** `slot` is passed as argument `index` of `call`. */
@@ -698,7 +709,8 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
     const parent = outer.parent;
     if (parent?.type === AST_NODE_TYPES.CallExpression) {
       const index = parent.arguments.indexOf(outer as TSESTree.CallExpressionArgument);
-      return index >= 0 ? classifyArgument(parent, index, fn) : null;
+      const found = index >= 0 ? classifyArgument(parent, index, fn) : null;
+      if (found) return found;
     }
     if (
       parent?.type === AST_NODE_TYPES.AssignmentExpression &&
@@ -779,7 +791,9 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
       const creation = reference.parent;
       if (creation.type !== AST_NODE_TYPES.NewExpression || creation.callee !== reference || creation.arguments.length === 0) continue;
       const owner = enclosingHandler(creation);
-      if (owner) return handler('connection-object', `\`${reference.name}\` object created per connection in ${owner.description}`, fn, owner.server);
+      if (!owner) continue;
+      const found = handler('connection-object', `\`${reference.name}\` object created per connection in ${owner.description}`, fn, owner.server);
+      return owner.socketName === undefined ? found : { ...found, socketName: owner.socketName };
     }
     return null;
   }
