@@ -728,7 +728,9 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
       if (found) return found;
     }
     const owner = registeringHandler(outer);
-    return owner && { ...owner, node: fn };
+    // A function written inside the handler is already part of it (enclosingHandler finds the handler itself).
+    const isNested = owner !== null && owner.node.range[0] <= fn.range[0] && fn.range[1] <= owner.node.range[1];
+    return owner && !isNested ? { ...owner, node: fn } : null;
   }
 
   /**
