@@ -369,6 +369,12 @@ function walk(root: TSESTree.Node, visitorKeys: Readonly<Record<string, readonly
   }
 }
 
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (isFunctionNode(current)) return current;
@@ -388,6 +394,7 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
   let exportedCalls: Map<string, TSESTree.Node[]> | undefined;
   const contextCache = new Map<FunctionNode, Map<number, LifetimeContext | null>>();
   const contextInProgress = new Set<FunctionNode>();
+  const classIndexes = new Map<TSESTree.ClassBody, Map<string, TSESTree.Node[]>>();
 
   /** Server packages this module imports or requires at top level: the one family (if only one), and each local name's. */
   function moduleImports(): { server: ServerKind | undefined; importedFrom: Map<string, ServerKind> } {
@@ -804,25 +811,26 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
   function thisMemberUses(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition): TSESTree.Node[] {
     const name = propertyKeyName(member.key, member.computed);
     if (name === undefined || member.static) return [];
-    const found: TSESTree.Node[] = [];
-    const visit = (node: TSESTree.Node): void => {
-      if (
-        node.type === AST_NODE_TYPES.MemberExpression &&
-        node.object.type === AST_NODE_TYPES.ThisExpression &&
-        propertyKeyName(node.property, node.computed) === name
-      ) {
-        found.push(node);
-      }
-      for (const key of sourceCode.visitorKeys[node.type] ?? []) {
-        const child = (node as unknown as Record<string, unknown>)[key];
-        for (const value of Array.isArray(child) ? child : [child]) {
-          // A nested class has its own `this`.
-          if (isNode(value) && value.type !== AST_NODE_TYPES.ClassBody) visit(value);
+    return thisMemberIndex(member.parent).get(name) ?? [];
+  }
+
+  /** `this.name` uses in a class body by name, built in one walk per class (methods are asked about often). */
+  function thisMemberIndex(body: TSESTree.ClassBody): Map<string, TSESTree.Node[]> {
+    const cached = classIndexes.get(body);
+    if (cached) return cached;
+    const index = new Map<string, TSESTree.Node[]>();
+    for (const element of body.body) {
+      walk(element, sourceCode.visitorKeys, (node) => {
+        if (node.type === AST_NODE_TYPES.MemberExpression && node.object.type === AST_NODE_TYPES.ThisExpression) {
+          const key = propertyKeyName(node.property, node.computed);
+          if (key !== undefined) addTo(index, key, node);
         }
-      }
-    };
-    for (const element of member.parent.body) visit(element);
-    return found;
+        // A nested class has its own `this`.
+        return node.type !== AST_NODE_TYPES.ClassBody;
+      });
+    }
+    classIndexes.set(body, index);
+    return index;
   }
 
   /**
@@ -907,13 +915,21 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
   function exportedMemberUses(name: string): TSESTree.Node[] {
     if (!exportedCalls) {
       const index = new Map<string, TSESTree.Node[]>();
-      walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
-        if (node.type === AST_NODE_TYPES.MemberExpression && isExportsObject(node.object)) {
-          const key = propertyKeyName(node.property, node.computed);
-          if (key !== undefined) index.set(key, [...(index.get(key) ?? []), node]);
-        }
-        return true;
-      });
+      // `exports` and `module` are free variables of the file: their references are all the scope manager needs.
+      const globalScope = sourceCode.scopeManager?.globalScope;
+      const references = [
+        ...(globalScope?.through ?? []),
+        ...['exports', 'module'].flatMap((global) => globalScope?.set.get(global)?.references ?? []),
+      ];
+      for (const reference of references) {
+        let object: TSESTree.Node = reference.identifier;
+        if (reference.identifier.name === 'module') object = object.parent ?? object;
+        else if (reference.identifier.name !== 'exports') continue;
+        const member = object.parent;
+        if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== object || !isExportsObject(object)) continue;
+        const key = propertyKeyName(member.property, member.computed);
+        if (key !== undefined) addTo(index, key, member);
+      }
       exportedCalls = index;
     }
     return exportedCalls.get(name) ?? [];
