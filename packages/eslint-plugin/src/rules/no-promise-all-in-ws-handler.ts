@@ -1,6 +1,8 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { isBoundedGather } from '../utils/bounded-gather.js';
 import { createRule } from '../utils/create-rule.js';
 import { promiseCombinatorOf, type PromiseCombinator } from '../utils/promise-combinator.js';
+import { disconnectSignalSource } from '../utils/runtime-helpers.js';
 import { planRuntimeImport } from '../utils/runtime-import.js';
 import {
   callElements,
@@ -17,16 +19,17 @@ import {
   isTypeWrapper,
   propertyKeyName,
   type CustomHandlerPattern,
-  type WsHandler,
+  type LifetimeContext,
 } from '../utils/ws-handler.js';
 
-type Options = [{ additionalHandlers?: CustomHandlerPattern[] }];
+type Options = [{ additionalHandlers?: CustomHandlerPattern[]; callDepth?: number }];
 type MessageIds = 'combinatorInHandler' | 'suggestGatherWithLogging' | 'suggestSuperviseSession';
 type Usage = 'awaited' | 'returned' | 'chained';
 type Suggestion = TSESLint.SuggestionReportDescriptor<MessageIds>;
 
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
 const DEFAULT_LABEL = 'ws-handler';
+const DEFAULT_CALL_DEPTH = 2;
 
 /** Climbs through wrappers that hand the same promise on: `?.`, type assertions, `a ? p : q`, `a || p`. */
 function outermostPromiseExpression(node: TSESTree.Node): TSESTree.Node {
@@ -41,6 +44,16 @@ function outermostPromiseExpression(node: TSESTree.Node): TSESTree.Node {
     current = parent;
   }
   return current;
+}
+
+/** ", through its calls to `a` → `b`" when the combinator sits in functions the handler calls. */
+function viaText(context: LifetimeContext): string {
+  return context.via.length === 0 ? '' : `, through its call${context.via.length > 1 ? 's' : ''} to ${context.via.map((name) => `\`${name}\``).join(' → ')}`;
+}
+
+/** Where the disconnect signal comes from for this handler's server. */
+function signalText(context: LifetimeContext): string {
+  return disconnectSignalSource(context.handler.server, context.handler.socketName);
 }
 
 function isAsyncGenerator(node: TSESTree.Node): boolean {
@@ -67,7 +80,7 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       combinatorInHandler:
-        '`Promise.{{method}}` is {{usage}} inside a connection handler ({{handler}}): it can wait forever on a task that hangs after the client has left, and the connection then stays a ghost (its cleanup never runs). Use `superviseSession` (or `superviseTasks` + `drainTasks`) from @ghostguard/runtime for lifetime tasks and `gatherWithLogging` for fan-out.',
+        '`Promise.{{method}}` is {{usage}} inside a connection handler ({{handler}}){{via}}: it can wait forever on a task that hangs after the client has left, and the connection then stays a ghost (its cleanup never runs). Use `superviseSession` (or `superviseTasks` + `drainTasks`) from @ghostguard/runtime for lifetime tasks, with {{signal}}, and `gatherWithLogging` with `timeoutMs` for fan-out.',
       suggestGatherWithLogging:
         "Run the fan-out with `gatherWithLogging` (label '{{label}}'): logs each failure, never rejects, takes `timeoutMs`/`maxConcurrency`.",
       suggestSuperviseSession:
@@ -77,14 +90,24 @@ export default createRule<Options, MessageIds>({
       {
         type: 'object',
         additionalProperties: false,
-        properties: { additionalHandlers: additionalHandlersSchema },
+        properties: {
+          additionalHandlers: additionalHandlersSchema,
+          callDepth: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 4,
+            description:
+              'How many calls of same-file functions to follow from a handler to the combinator (0: only code lexically inside a handler). Default 2.',
+          },
+        },
       },
     ],
-    defaultOptions: [{ additionalHandlers: [] }],
+    defaultOptions: [{ additionalHandlers: [], callDepth: DEFAULT_CALL_DEPTH }],
   },
   create(context, [options]) {
     const sourceCode = context.sourceCode;
     const detector = createWsHandlerDetector(context, { additionalHandlers: options.additionalHandlers ?? [] });
+    const callDepth = options.callDepth ?? DEFAULT_CALL_DEPTH;
 
     function usageOf(node: TSESTree.Node, followBinding: boolean): Usage | undefined {
       const outer = outermostPromiseExpression(node);
@@ -126,20 +149,25 @@ export default createRule<Options, MessageIds>({
       }
     }
 
-    /** A reportable combinator call, with the handler it sits in. */
-    function reportable(call: TSESTree.CallExpression): { method: PromiseCombinator; usage: Usage; handler: WsHandler } | undefined {
+    /** A reportable combinator call, with where in a connection's lifetime it runs. */
+    function reportable(call: TSESTree.CallExpression): { method: PromiseCombinator; usage: Usage; lifetime: LifetimeContext } | undefined {
       const method = promiseCombinatorOf(sourceCode, call);
       if (!method) return undefined;
       const usage = usageOf(call, true);
-      if (!usage) return undefined;
-      const handler = detector.enclosingHandler(call);
-      return handler ? { method, usage, handler } : undefined;
+      if (!usage || isBoundedGather(sourceCode, call, method)) return undefined;
+      const lifetime = detector.lifetimeContext(call, callDepth);
+      return lifetime ? { method, usage, lifetime } : undefined;
     }
 
-    /** Nested in the arguments of a combinator that is itself reported: one diagnostic is enough. */
-    function isCoveredByOuterReport(call: TSESTree.CallExpression): boolean {
+    /**
+     * Nested in the arguments of a combinator that is itself reported: one diagnostic is enough. Not when
+     * it is awaited inside a callback there (`items.map(async (i) => { await Promise.all(...) })`): that
+     * is a wait of its own, with its own fix.
+     */
+    function isCoveredByOuterReport(call: TSESTree.CallExpression, usage: Usage): boolean {
       let child: TSESTree.Node = call;
       for (let current: TSESTree.Node | undefined = call.parent; current; child = current, current = current.parent) {
+        if (usage === 'awaited' && isFunctionNode(current)) return false;
         if (
           current.type === AST_NODE_TYPES.CallExpression &&
           current.arguments.includes(child as TSESTree.CallExpressionArgument) &&
@@ -221,11 +249,17 @@ export default createRule<Options, MessageIds>({
     return {
       CallExpression(call) {
         const found = reportable(call);
-        if (!found || isCoveredByOuterReport(call)) return;
+        if (!found || isCoveredByOuterReport(call, found.usage)) return;
         context.report({
           node: call.callee,
           messageId: 'combinatorInHandler',
-          data: { method: found.method, usage: found.usage, handler: found.handler.description },
+          data: {
+            method: found.method,
+            usage: found.usage,
+            handler: found.lifetime.handler.description,
+            via: viaText(found.lifetime),
+            signal: signalText(found.lifetime),
+          },
           suggest: suggestionsFor(call, found.method),
         });
       },

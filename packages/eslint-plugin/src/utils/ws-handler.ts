@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESTree } from '@typescript-eslint/utils';
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
+import { type ServerKind } from './runtime-helpers.js';
 import { getTypeServices, type AnyRuleContext } from './type-services.js';
 
 /**
@@ -9,8 +10,11 @@ import { getTypeServices, type AnyRuleContext } from './type-services.js';
  *
  * Detection is syntactic and same-file: a handler is a function written inline at a registration
  * site, or a function declaration / `const` function / class member whose name is passed there
- * (`wss.on('connection', onConnection)`, `this.onConnection.bind(this)`). Type information, when
- * present, only removes false positives (a client socket's `'connect'` event).
+ * (`wss.on('connection', onConnection)`, `this.onConnection.bind(this)`); a function or method named
+ * like a connection handler whose first parameter is a socket (registered from another module);
+ * a function registered or returned inside a handler; the methods of a same-file class constructed
+ * inside a handler. Type information, when present, only removes false positives (a client
+ * socket's `'connect'` event) and names the server.
  */
 
 export type FunctionNode =
@@ -35,6 +39,10 @@ export type WsHandlerKind =
   | 'deno-upgrade'
   /** Hono (and its Deno/Bun/Node adapters) `upgradeWebSocket(c => ({ onOpen, onMessage, onClose, onError }))`. */
   | 'hono-upgrade'
+  /** A function named like a handler (`onClose`, `handleMessage`) whose first parameter is a socket; registered in another module. */
+  | 'named-handler'
+  /** A method of a same-file class whose instance a handler constructs with its socket (`new Connection(ws)`). */
+  | 'connection-object'
   /** A pattern from the `additionalHandlers` option. */
   | 'custom';
 
@@ -43,6 +51,17 @@ export interface WsHandler {
   /** Short human description for diagnostics, e.g. "`'connection'` listener". */
   readonly description: string;
   readonly node: FunctionNode;
+  /** The server library, when the registration, an import or a type says which. */
+  readonly server?: ServerKind;
+  /** The name the handler gives its socket (its first parameter), when it looks like one. */
+  readonly socketName?: string;
+}
+
+/** Where a node runs within a connection's lifetime: in `handler`, or in functions it calls (`via`, outermost first). */
+export interface LifetimeContext {
+  readonly handler: WsHandler;
+  /** Names of the same-file functions called on the way from the handler to the node; empty when lexically inside. */
+  readonly via: readonly string[];
 }
 
 /** A user-configured registration call whose function arguments are connection handlers. */
@@ -105,6 +124,11 @@ export interface WsHandlerDetector {
    * usually for the whole of, the connection's lifetime.
    */
   enclosingHandler(node: TSESTree.Node): WsHandler | null;
+  /**
+   * {@link enclosingHandler}, or else a handler that reaches `node` through at most `maxCallDepth`
+   * calls of functions and methods declared in this file (`this.cleanup(ws)` in a close handler).
+   */
+  lifetimeContext(node: TSESTree.Node, maxCallDepth: number): LifetimeContext | null;
 }
 
 
@@ -118,6 +142,62 @@ const DENO_SOCKET_EVENTS = new Set(['open', 'message', 'close', 'error']);
 const NEST_LIFECYCLE_METHODS = new Set(['handleConnection', 'handleDisconnect']);
 /** Client sockets emit `'connect'` too; with types we can tell them apart from servers. */
 const CLIENT_SOCKET_FILE = /[\\/](?:@types[\\/]node|socket\.io-client)[\\/]/;
+/** `onClose`, `handleMessage`, `_onConnect`, `onSocketDisconnect`: names servers give handlers they register elsewhere. */
+const HANDLER_NAME =
+  /^_{0,2}(?:on|handle)(?:Socket|Ws|WebSocket|Websocket|Client|Peer)?(?:Open|Opened|Connection|Connect|Connected|Close|Closed|Disconnect|Disconnected|Disconnection|Message)$/;
+/** Parameter names that hold a socket (not `client` or `conn`: database clients and pools use those too). */
+const SOCKET_PARAMETER = /^(?:ws|socket|sock|websocket|webSocket)$|.(?:Socket|Websocket|WebSocket|Ws)$/;
+/** Names worth quoting in a message as the socket (a registered handler's `client` is one; a message callback's `data` is not). */
+const SOCKET_NAME = /^(?:ws|socket|sock|websocket|webSocket|client|conn|connection|peer)$|.(?:Socket|Websocket|WebSocket|Ws)$/;
+/** NestJS lifecycle interfaces and the method each one declares. */
+const NEST_GATEWAY_INTERFACES = new Map([
+  ['OnGatewayConnection', 'handleConnection'],
+  ['OnGatewayDisconnect', 'handleDisconnect'],
+]);
+/** Members only a socket.io socket has: a handler using them serves socket.io. */
+const SOCKET_IO_MEMBERS = new Set(['emit', 'join', 'leave', 'handshake', 'rooms', 'broadcast', 'to', 'nsp']);
+const SOCKET_IO_SERVER_NAMES = /^(?:io|ioServer|socketIo|socketIO|nsp|namespace)$/;
+const WS_SERVER_NAMES = /^(?:wss|wsServer|webSocketServer|websocketServer|socketServer)$/;
+
+/** The server an import or require of `source` brings in. */
+function serverOfPackage(source: string): ServerKind | undefined {
+  switch (source) {
+    case 'ws':
+      return 'ws';
+    case 'socket.io':
+      return 'socket.io';
+    case 'net':
+    case 'node:net':
+    case 'tls':
+    case 'node:tls':
+      return 'net';
+    case 'uWebSockets.js':
+      return 'uwebsockets';
+    case '@nestjs/websockets':
+    case '@nestjs/platform-socket.io':
+    case '@nestjs/platform-ws':
+      return 'nestjs';
+    case '@fastify/websocket':
+    case 'fastify-websocket':
+      return 'fastify-websocket';
+    case 'express-ws':
+      return 'express-ws';
+    case 'bun':
+      return 'bun';
+    default:
+      return source === '@hono/node-ws' || /^hono\/(?:ws|bun|deno|cloudflare-workers)$/.test(source) ? 'hono' : undefined;
+  }
+}
+
+/** The module a `require('x')`, `require('x').y` or `require('x')(app)` initialiser loads. */
+function requiredModule(node: TSESTree.Node | null | undefined): string | undefined {
+  let current = node;
+  while (current?.type === AST_NODE_TYPES.MemberExpression || (current?.type === AST_NODE_TYPES.CallExpression && current.callee.type !== AST_NODE_TYPES.Identifier)) {
+    current = current.type === AST_NODE_TYPES.MemberExpression ? current.object : current.callee;
+  }
+  if (current?.type !== AST_NODE_TYPES.CallExpression || current.callee.type !== AST_NODE_TYPES.Identifier || current.callee.name !== 'require') return undefined;
+  return staticString(current.arguments[0]);
+}
 
 export function isFunctionNode(node: TSESTree.Node): node is FunctionNode {
   return (
@@ -232,6 +312,69 @@ function isDecoratedWith(decorators: readonly TSESTree.Decorator[] | undefined, 
   });
 }
 
+/** A first argument that can be a route pattern: anything but a function or an object (`'/ws'`, `this.url('/app')`). */
+function isPatternArgument(node: TSESTree.Node | undefined): boolean {
+  return node !== undefined && !isFunctionNode(node) && node.type !== AST_NODE_TYPES.ObjectExpression && node.type !== AST_NODE_TYPES.SpreadElement;
+}
+
+/** `exports` or `module.exports`. */
+function isExportsObject(node: TSESTree.Node): boolean {
+  const path = dottedPath(node);
+  return path === 'exports' || path === 'module.exports';
+}
+
+/**
+ * The name `fn` is declared or stored under: `function f`, `const f = ...`, `exports.f = ...`,
+ * `this.f = ...`, a class member `f() {}` / `f = () => {}`, an object-literal key, a named function expression.
+ */
+export function declaredName(fn: FunctionNode): string | undefined {
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration) return fn.id?.name;
+  const outer = outermostSameValue(fn);
+  const parent = outer.parent;
+  switch (parent?.type) {
+    case AST_NODE_TYPES.VariableDeclarator:
+      if (parent.init === outer && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
+      break;
+    case AST_NODE_TYPES.AssignmentExpression:
+      if (parent.right === outer && parent.left.type === AST_NODE_TYPES.MemberExpression) {
+        return propertyKeyName(parent.left.property, parent.left.computed);
+      }
+      break;
+    case AST_NODE_TYPES.MethodDefinition:
+    case AST_NODE_TYPES.PropertyDefinition:
+    case AST_NODE_TYPES.Property:
+      if (parent.value === outer) return propertyKeyName(parent.key, parent.computed);
+      break;
+    default:
+      break;
+  }
+  return fn.type === AST_NODE_TYPES.FunctionExpression ? fn.id?.name : undefined;
+}
+
+/** The identifier of a function's first real parameter (`this` and defaults unwrapped), if it is a plain name. */
+export function firstParameter(fn: FunctionNode): TSESTree.Identifier | undefined {
+  const first = fn.params.find((p) => !(p.type === AST_NODE_TYPES.Identifier && p.name === 'this'));
+  const param = first?.type === AST_NODE_TYPES.AssignmentPattern ? first.left : first;
+  return param?.type === AST_NODE_TYPES.Identifier ? param : undefined;
+}
+
+/** Calls `visit` on `root` and every node below it; `visit` returning false skips that node's subtree. */
+function walk(root: TSESTree.Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>, visit: (node: TSESTree.Node) => boolean): void {
+  if (!visit(root)) return;
+  for (const key of visitorKeys[root.type] ?? []) {
+    const child = (root as unknown as Record<string, unknown>)[key];
+    for (const value of Array.isArray(child) ? child : [child]) {
+      if (isNode(value)) walk(value, visitorKeys, visit);
+    }
+  }
+}
+
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (isFunctionNode(current)) return current;
@@ -247,6 +390,118 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
   const cache = new Map<FunctionNode, WsHandler | null>();
   const inProgress = new Set<FunctionNode>();
   let leanedOnUnfinished = false;
+  let moduleInfo: { server: ServerKind | undefined; importedFrom: Map<string, ServerKind> } | undefined;
+  let exportedCalls: Map<string, TSESTree.Node[]> | undefined;
+  const contextCache = new Map<FunctionNode, Map<number, LifetimeContext | null>>();
+  const contextInProgress = new Set<FunctionNode>();
+  const classIndexes = new Map<TSESTree.ClassBody, Map<string, TSESTree.Node[]>>();
+
+  /** Server packages this module imports or requires at top level: the one family (if only one), and each local name's. */
+  function moduleImports(): { server: ServerKind | undefined; importedFrom: Map<string, ServerKind> } {
+    if (moduleInfo) return moduleInfo;
+    const servers = new Set<ServerKind>();
+    const importedFrom = new Map<string, ServerKind>();
+    for (const statement of sourceCode.ast.body) {
+      if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
+        const server = serverOfPackage(statement.source.value);
+        if (!server) continue;
+        servers.add(server);
+        for (const specifier of statement.specifiers) importedFrom.set(specifier.local.name, server);
+      } else if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
+        for (const declarator of statement.declarations) {
+          const source = requiredModule(declarator.init);
+          const server = source === undefined ? undefined : serverOfPackage(source);
+          if (!server) continue;
+          servers.add(server);
+          if (declarator.id.type === AST_NODE_TYPES.Identifier) importedFrom.set(declarator.id.name, server);
+          if (declarator.id.type !== AST_NODE_TYPES.ObjectPattern) continue;
+          for (const property of declarator.id.properties) {
+            if (property.type === AST_NODE_TYPES.Property && property.value.type === AST_NODE_TYPES.Identifier) {
+              importedFrom.set(property.value.name, server);
+            }
+          }
+        }
+      }
+    }
+    // NestJS gateways import their socket type from socket.io or ws: the platform does not change the advice.
+    const server = servers.has('nestjs') ? 'nestjs' : servers.size === 1 ? [...servers][0] : undefined;
+    moduleInfo = { server, importedFrom };
+    return moduleInfo;
+  }
+
+  /** The server a name refers to through its import: `WebSocket` from 'ws', `uws.WebSocket`, `net.createServer`. */
+  function importedServer(node: TSESTree.Node | undefined): ServerKind | undefined {
+    let current = node;
+    for (;;) {
+      if (!current) return undefined;
+      if (current.type === AST_NODE_TYPES.Identifier) return moduleImports().importedFrom.get(current.name);
+      if (current.type === AST_NODE_TYPES.TSQualifiedName) current = current.left;
+      else if (current.type === AST_NODE_TYPES.MemberExpression) current = current.object;
+      else if (current.type === AST_NODE_TYPES.NewExpression || current.type === AST_NODE_TYPES.CallExpression) current = current.callee;
+      else if (current.type === AST_NODE_TYPES.TSTypeReference) current = current.typeName;
+      else return undefined;
+    }
+  }
+
+  /** Which server a `'connection'` listener's receiver is: types, then its initialiser, its name, the module's imports. */
+  function listenerServer(receiver: TSESTree.Expression): ServerKind | undefined {
+    const typed = typedServer(receiver);
+    if (typed) return typed;
+    let target: TSESTree.Node = unwrapTypes(receiver);
+    // `io.of('/chat').on(...)`, `io.sockets.on(...)`
+    if (target.type === AST_NODE_TYPES.CallExpression && calleeParts(target)?.name === 'of') return 'socket.io';
+    const path = dottedPath(target);
+    const last = path?.split('.').pop();
+    if (path?.includes('.sockets') || (last !== undefined && SOCKET_IO_SERVER_NAMES.test(last))) return 'socket.io';
+    if (target.type === AST_NODE_TYPES.Identifier) {
+      const variable = ASTUtils.findVariable(sourceCode.getScope(target), target);
+      const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      if (definition?.node.type === AST_NODE_TYPES.VariableDeclarator && definition.node.init) target = definition.node.init;
+    }
+    const source = requiredModule(target);
+    const fromInit = (source === undefined ? undefined : serverOfPackage(source)) ?? importedServer(target);
+    if (fromInit) return fromInit;
+    if (last !== undefined && WS_SERVER_NAMES.test(last)) return 'ws';
+    return moduleImports().server;
+  }
+
+  /** With types: the package that declares the receiver's type. */
+  function typedServer(receiver: TSESTree.Expression): ServerKind | undefined {
+    if (!types) return undefined;
+    const symbol = types.typeOf(receiver).getSymbol();
+    for (const declaration of symbol?.getDeclarations() ?? []) {
+      const file = declaration.getSourceFile().fileName;
+      if (/[\\/]socket\.io[\\/]/.test(file)) return 'socket.io';
+      if (/[\\/](?:@types[\\/])?ws[\\/]/.test(file)) return 'ws';
+      if (/[\\/]@types[\\/]node[\\/](?:net|tls)\.d\.ts$/.test(file)) return 'net';
+    }
+    return undefined;
+  }
+
+  /**
+   * `fn`'s first parameter holds a socket: typed with a server package's type (`ws: WebSocket` from
+   * 'uWebSockets.js'), or named like one (`ws`, `socket`, `parseWebsocket`). Undefined when it does not.
+   */
+  function socketParameter(fn: FunctionNode): { server: ServerKind | undefined } | undefined {
+    const param = firstParameter(fn);
+    if (!param) return undefined;
+    const typeServer = importedServer(param.typeAnnotation?.typeAnnotation);
+    if (typeServer) return { server: typeServer };
+    if (!SOCKET_PARAMETER.test(param.name)) return undefined;
+    return { server: moduleImports().server ?? socketUsageServer(fn, param.name) };
+  }
+
+  /** A socket parameter used with socket.io-only members (`socket.join(room)`, `socket.handshake`). */
+  function socketUsageServer(fn: FunctionNode, name: string): ServerKind | undefined {
+    const variable = sourceCode.getDeclaredVariables(fn).find((v) => v.name === name);
+    const usesSocketIo = variable?.references.some((reference) => {
+      const parent = reference.identifier.parent;
+      if (parent?.type !== AST_NODE_TYPES.MemberExpression || parent.object !== reference.identifier) return false;
+      const member = propertyKeyName(parent.property, parent.computed);
+      return member !== undefined && SOCKET_IO_MEMBERS.has(member);
+    });
+    return usesSocketIo ? 'socket.io' : undefined;
+  }
 
   /** Reads of the `const`/`let`/function binding that `declaration` introduces. */
   function readReferences(declaration: TSESTree.Node): TSESTree.Identifier[] {
@@ -329,8 +584,15 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
     return parts.object !== undefined && dottedPath(parts.object) === pattern.object;
   }
 
-  function handler(kind: WsHandlerKind, description: string, fn: FunctionNode): WsHandler {
-    return { kind, description, node: fn };
+  function handler(kind: WsHandlerKind, description: string, fn: FunctionNode, server?: ServerKind): WsHandler {
+    const parameter = firstParameter(fn)?.name;
+    return {
+      kind,
+      description,
+      node: fn,
+      ...(server === undefined ? {} : { server }),
+      ...(parameter !== undefined && SOCKET_NAME.test(parameter) ? { socketName: parameter } : {}),
+    };
   }
 
   /** `slot` is passed as argument `index` of `call`. */
@@ -346,7 +608,7 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
       CONNECTION_EVENTS.has(first) &&
       !isClientSocket(parts.object)
     ) {
-      return handler('connection-listener', `\`'${first}'\` listener`, fn);
+      return handler('connection-listener', `\`'${first}'\` listener`, fn, listenerServer(parts.object));
     }
     if (
       parts.object &&
@@ -356,18 +618,18 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
       DENO_SOCKET_EVENTS.has(first) &&
       isDenoUpgradedSocket(parts.object)
     ) {
-      return handler('deno-upgrade', `Deno socket \`'${first}'\` listener`, fn);
+      return handler('deno-upgrade', `Deno socket \`'${first}'\` listener`, fn, 'deno');
     }
-    if (parts.object && index >= 1 && parts.name === 'ws' && first !== undefined) {
-      return handler('express-ws', 'express-ws route handler', fn);
+    if (parts.object && index >= 1 && parts.name === 'ws' && isPatternArgument(call.arguments[0])) {
+      return handler('express-ws', 'express-ws route handler', fn, 'express-ws');
     }
     if (parts.object && index === 2 && FASTIFY_ROUTE_METHODS.has(parts.name) && hasWebsocketTrue(objectLiteralOf(call.arguments[1]))) {
-      return handler('fastify-websocket', '@fastify/websocket handler', fn);
+      return handler('fastify-websocket', '@fastify/websocket handler', fn, 'fastify-websocket');
     }
     for (const pattern of customPatterns) {
       if (pattern.properties || !matchesCustom(pattern, parts)) continue;
       if (pattern.event === undefined || (index >= 1 && first === pattern.event)) {
-        return handler('custom', `\`${pattern.method}\` handler`, fn);
+        return handler('custom', `\`${pattern.method}\` handler`, fn, moduleImports().server);
       }
     }
     return null;
@@ -419,15 +681,15 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
     if (UWS_HANDLER_KEYS.has(key)) {
       const isUws = callsReceiving(object).some(({ call, index }) => {
         const parts = calleeParts(call);
-        return index === 1 && parts?.name === 'ws' && parts.object !== undefined && staticString(call.arguments[0]) !== undefined;
+        return index === 1 && parts?.name === 'ws' && parts.object !== undefined && isPatternArgument(call.arguments[0]);
       });
-      if (isUws) return handler('uwebsockets', `uWebSockets.js \`${key}\` handler`, fn);
+      if (isUws) return handler('uwebsockets', `uWebSockets.js \`${key}\` handler`, fn, 'uwebsockets');
     }
     if (BUN_HANDLER_KEYS.has(key)) {
       const server = parentObjectOf(object, 'websocket');
-      if (server && isBunServer(server)) return handler('bun-websocket', `Bun \`websocket.${key}\` handler`, fn);
+      if (server && isBunServer(server)) return handler('bun-websocket', `Bun \`websocket.${key}\` handler`, fn, 'bun');
     }
-    if (HONO_HANDLER_KEYS.has(key) && isHonoEvents(object)) return handler('hono-upgrade', `\`upgradeWebSocket\` \`${key}\` handler`, fn);
+    if (HONO_HANDLER_KEYS.has(key) && isHonoEvents(object)) return handler('hono-upgrade', `\`upgradeWebSocket\` \`${key}\` handler`, fn, 'hono');
     if ((key === 'handler' || key === 'wsHandler') && hasWebsocketTrue(object)) {
       // With both, `handler` serves plain HTTP and `wsHandler` the socket.
       const isSocketHandler = key === 'wsHandler' || findProperty(object, 'wsHandler') === undefined;
@@ -435,7 +697,7 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
         const parts = calleeParts(call);
         return parts?.object !== undefined && FASTIFY_ROUTE_METHODS.has(parts.name);
       });
-      if (isSocketHandler && isRoute) return handler('fastify-websocket', '@fastify/websocket handler', fn);
+      if (isSocketHandler && isRoute) return handler('fastify-websocket', '@fastify/websocket handler', fn, 'fastify-websocket');
     }
     for (const pattern of customPatterns) {
       if (!pattern.properties?.includes(key)) continue;
@@ -443,7 +705,7 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
         const parts = calleeParts(call);
         return parts !== undefined && matchesCustom(pattern, parts);
       });
-      if (matches) return handler('custom', `\`${pattern.method}\` \`${key}\` handler`, fn);
+      if (matches) return handler('custom', `\`${pattern.method}\` \`${key}\` handler`, fn, moduleImports().server);
     }
     return null;
   }
@@ -454,7 +716,8 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
     const parent = outer.parent;
     if (parent?.type === AST_NODE_TYPES.CallExpression) {
       const index = parent.arguments.indexOf(outer as TSESTree.CallExpressionArgument);
-      return index >= 0 ? classifyArgument(parent, index, fn) : null;
+      const found = index >= 0 ? classifyArgument(parent, index, fn) : null;
+      if (found) return found;
     }
     if (
       parent?.type === AST_NODE_TYPES.AssignmentExpression &&
@@ -464,22 +727,83 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
     ) {
       const property = propertyKeyName(parent.left.property, parent.left.computed);
       const isSocketEvent = property?.startsWith('on') === true && DENO_SOCKET_EVENTS.has(property.slice(2));
-      return isSocketEvent && isDenoUpgradedSocket(parent.left.object) ? handler('deno-upgrade', `Deno socket \`${property}\` handler`, fn) : null;
+      if (isSocketEvent && isDenoUpgradedSocket(parent.left.object)) return handler('deno-upgrade', `Deno socket \`${property}\` handler`, fn, 'deno');
     }
     if (parent?.type === AST_NODE_TYPES.Property && parent.value === outer && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
       const key = propertyKeyName(parent.key, parent.computed);
-      return key === undefined ? null : classifyProperty(parent.parent, key, fn);
+      const found = key === undefined ? null : classifyProperty(parent.parent, key, fn);
+      if (found) return found;
     }
-    return null;
+    const owner = registeringHandler(outer);
+    // A function written inside the handler is already part of it (enclosingHandler finds the handler itself).
+    const isNested = owner !== null && owner.node.range[0] <= fn.range[0] && fn.range[1] <= owner.node.range[1];
+    return owner && !isNested ? { ...owner, node: fn } : null;
+  }
+
+  /**
+   * The handler that registers or returns the function value at `outer` (`socket.on('disconnect', onLeave)`,
+   * `ws.onclose = cleanup`, `return teardown` in a handler): that function runs within the same connection.
+   */
+  function registeringHandler(outer: TSESTree.Node): WsHandler | null {
+    const parent = outer.parent;
+    switch (parent?.type) {
+      case AST_NODE_TYPES.CallExpression:
+        return parent.callee === outer ? null : enclosingHandler(parent);
+      case AST_NODE_TYPES.NewExpression:
+        return parent.callee === outer ? null : enclosingHandler(parent);
+      case AST_NODE_TYPES.AssignmentExpression:
+        return parent.right === outer ? enclosingHandler(parent) : null;
+      case AST_NODE_TYPES.ReturnStatement:
+        return enclosingHandler(parent);
+      case AST_NODE_TYPES.ArrowFunctionExpression:
+        return parent.body === outer ? classify(parent) : null;
+      default:
+        return null;
+    }
   }
 
   function classifyGatewayMember(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition, fn: FunctionNode): WsHandler | null {
     if (member.static || member.parent.type !== AST_NODE_TYPES.ClassBody) return null;
     const classNode = member.parent.parent;
-    if (!isDecoratedWith(classNode.decorators, 'WebSocketGateway')) return null;
+    // `@SubscribeMessage` exists only in @nestjs/websockets: the decorator alone says gateway.
+    if (isDecoratedWith(member.decorators, 'SubscribeMessage')) return handler('nestjs-gateway', 'NestJS `@SubscribeMessage` handler', fn, 'nestjs');
     const name = propertyKeyName(member.key, member.computed);
-    if (name !== undefined && NEST_LIFECYCLE_METHODS.has(name)) return handler('nestjs-gateway', `NestJS gateway \`${name}\``, fn);
-    if (isDecoratedWith(member.decorators, 'SubscribeMessage')) return handler('nestjs-gateway', 'NestJS `@SubscribeMessage` handler', fn);
+    if (name === undefined || !NEST_LIFECYCLE_METHODS.has(name)) return null;
+    const implementsLifecycle = (classNode.implements ?? []).some((clause) => {
+      const implemented = dottedPath(clause.expression)?.split('.').pop();
+      return implemented !== undefined && NEST_GATEWAY_INTERFACES.get(implemented) === name;
+    });
+    if (!implementsLifecycle && !isDecoratedWith(classNode.decorators, 'WebSocketGateway')) return null;
+    return handler('nestjs-gateway', `NestJS gateway \`${name}\``, fn, 'nestjs');
+  }
+
+  /** A function named like a connection handler whose first parameter is a socket, e.g. `onClose(ws: WebSocket)`. */
+  function namedHandler(fn: FunctionNode): WsHandler | null {
+    const name = declaredName(fn);
+    if (name === undefined || !HANDLER_NAME.test(name)) return null;
+    const socket = socketParameter(fn);
+    return socket ? handler('named-handler', `\`${name}\`, named as a connection handler`, fn, socket.server) : null;
+  }
+
+  /** Reads of the binding a class introduces (`class C {}` or `const C = class {}`). */
+  function classReferences(classNode: TSESTree.ClassDeclaration | TSESTree.ClassExpression): TSESTree.Identifier[] {
+    if (classNode.type === AST_NODE_TYPES.ClassDeclaration) return classNode.id ? readReferences(classNode) : [];
+    const declarator = classNode.parent;
+    return declarator.type === AST_NODE_TYPES.VariableDeclarator && declarator.init === classNode ? readReferences(declarator) : [];
+  }
+
+  /** A method of a same-file class that a handler instantiates with arguments (`new Connection(ws)`): it runs per connection. */
+  function connectionObjectMember(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition, fn: FunctionNode): WsHandler | null {
+    if (member.static || member.parent.type !== AST_NODE_TYPES.ClassBody) return null;
+    const classNode = member.parent.parent;
+    for (const reference of classReferences(classNode)) {
+      const creation = reference.parent;
+      if (creation.type !== AST_NODE_TYPES.NewExpression || creation.callee !== reference || creation.arguments.length === 0) continue;
+      const owner = enclosingHandler(creation);
+      if (!owner) continue;
+      const found = handler('connection-object', `\`${reference.name}\` object created per connection in ${owner.description}`, fn, owner.server);
+      return owner.socketName === undefined ? found : { ...found, socketName: owner.socketName };
+    }
     return null;
   }
 
@@ -487,25 +811,26 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
   function thisMemberUses(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition): TSESTree.Node[] {
     const name = propertyKeyName(member.key, member.computed);
     if (name === undefined || member.static) return [];
-    const found: TSESTree.Node[] = [];
-    const visit = (node: TSESTree.Node): void => {
-      if (
-        node.type === AST_NODE_TYPES.MemberExpression &&
-        node.object.type === AST_NODE_TYPES.ThisExpression &&
-        propertyKeyName(node.property, node.computed) === name
-      ) {
-        found.push(node);
-      }
-      for (const key of sourceCode.visitorKeys[node.type] ?? []) {
-        const child = (node as unknown as Record<string, unknown>)[key];
-        for (const value of Array.isArray(child) ? child : [child]) {
-          // A nested class has its own `this`.
-          if (isNode(value) && value.type !== AST_NODE_TYPES.ClassBody) visit(value);
+    return thisMemberIndex(member.parent).get(name) ?? [];
+  }
+
+  /** `this.name` uses in a class body by name, built in one walk per class (methods are asked about often). */
+  function thisMemberIndex(body: TSESTree.ClassBody): Map<string, TSESTree.Node[]> {
+    const cached = classIndexes.get(body);
+    if (cached) return cached;
+    const index = new Map<string, TSESTree.Node[]>();
+    for (const element of body.body) {
+      walk(element, sourceCode.visitorKeys, (node) => {
+        if (node.type === AST_NODE_TYPES.MemberExpression && node.object.type === AST_NODE_TYPES.ThisExpression) {
+          const key = propertyKeyName(node.property, node.computed);
+          if (key !== undefined) addTo(index, key, node);
         }
-      }
-    };
-    for (const element of member.parent.body) visit(element);
-    return found;
+        // A nested class has its own `this`.
+        return node.type !== AST_NODE_TYPES.ClassBody;
+      });
+    }
+    classIndexes.set(body, index);
+    return index;
   }
 
   /**
@@ -556,7 +881,7 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
       const found = classifyUse(use, fn);
       if (found) return found;
     }
-    return null;
+    return namedHandler(fn) ?? (isClassMember ? connectionObjectMember(member, fn) : null);
   }
 
   function classify(fn: FunctionNode): WsHandler | null {
@@ -586,7 +911,90 @@ export function createWsHandlerDetector(context: AnyRuleContext, options: WsHand
     return null;
   }
 
-  return { classify, enclosingHandler };
+  /** Every `exports.name` / `module.exports.name` in the file, by name (built once, on first need). */
+  function exportedMemberUses(name: string): TSESTree.Node[] {
+    if (!exportedCalls) {
+      const index = new Map<string, TSESTree.Node[]>();
+      // `exports` and `module` are free variables of the file: their references are all the scope manager needs.
+      const globalScope = sourceCode.scopeManager?.globalScope;
+      const references = [
+        ...(globalScope?.through ?? []),
+        ...['exports', 'module'].flatMap((global) => globalScope?.set.get(global)?.references ?? []),
+      ];
+      for (const reference of references) {
+        let object: TSESTree.Node = reference.identifier;
+        if (reference.identifier.name === 'module') object = object.parent ?? object;
+        else if (reference.identifier.name !== 'exports') continue;
+        const member = object.parent;
+        if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== object || !isExportsObject(object)) continue;
+        const key = propertyKeyName(member.property, member.computed);
+        if (key !== undefined) addTo(index, key, member);
+      }
+      exportedCalls = index;
+    }
+    return exportedCalls.get(name) ?? [];
+  }
+
+  /** Calls of `fn` in this file: by its binding, as `this.name(...)` in its class, as `exports.name(...)`. */
+  function callSites(fn: FunctionNode): TSESTree.CallExpression[] {
+    const outer = outermostSameValue(fn);
+    const parent = outer.parent;
+    let uses: TSESTree.Node[] = [];
+    if (fn.type === AST_NODE_TYPES.FunctionDeclaration) uses = fn.id ? readReferences(fn) : [];
+    else if ((parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.PropertyDefinition) && parent.value === outer) {
+      uses = thisMemberUses(parent);
+    } else if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === outer) uses = readReferences(parent);
+    else if (
+      parent?.type === AST_NODE_TYPES.AssignmentExpression &&
+      parent.right === outer &&
+      parent.left.type === AST_NODE_TYPES.MemberExpression &&
+      isExportsObject(parent.left.object)
+    ) {
+      const name = propertyKeyName(parent.left.property, parent.left.computed);
+      uses = name === undefined ? [] : exportedMemberUses(name);
+    }
+    return uses.flatMap((use) => (use.parent?.type === AST_NODE_TYPES.CallExpression && use.parent.callee === use ? [use.parent] : []));
+  }
+
+  /** A handler that calls `fn` (directly, or through at most `depth - 1` more same-file calls). */
+  function calledFromHandler(fn: FunctionNode, depth: number): LifetimeContext | null {
+    const cached = contextCache.get(fn)?.get(depth);
+    if (cached !== undefined) return cached;
+    // Recursion (a calls b calls a) adds nothing: the outer lookup already covers that path.
+    if (contextInProgress.has(fn)) return null;
+    const name = declaredName(fn);
+    if (name === undefined) return null;
+    contextInProgress.add(fn);
+    let result: LifetimeContext | null = null;
+    for (const call of callSites(fn)) {
+      const caller = lifetimeContext(call, depth - 1);
+      if (caller) {
+        result = { handler: caller.handler, via: [...caller.via, name] };
+        break;
+      }
+    }
+    contextInProgress.delete(fn);
+    // An answer computed while an outer lookup was open may have skipped that path; keep only complete ones.
+    if (result || contextInProgress.size === 0) {
+      const byDepth = contextCache.get(fn) ?? new Map<number, LifetimeContext | null>();
+      byDepth.set(depth, result);
+      contextCache.set(fn, byDepth);
+    }
+    return result;
+  }
+
+  function lifetimeContext(node: TSESTree.Node, maxCallDepth: number): LifetimeContext | null {
+    const direct = enclosingHandler(node);
+    if (direct) return { handler: direct, via: [] };
+    if (maxCallDepth <= 0) return null;
+    for (let current = enclosingFunction(node); current; current = enclosingFunction(current)) {
+      const found = calledFromHandler(current, maxCallDepth);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  return { classify, enclosingHandler, lifetimeContext };
 }
 
 function isNode(value: unknown): value is TSESTree.Node {

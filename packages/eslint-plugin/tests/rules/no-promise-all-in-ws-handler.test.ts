@@ -5,7 +5,21 @@ import rule from '../../src/rules/no-promise-all-in-ws-handler.js';
 import { commonJsLanguageOptions, typedRuleTester, untypedRuleTester } from '../rule-tester.js';
 
 type MessageIds = 'combinatorInHandler' | 'suggestGatherWithLogging' | 'suggestSuperviseSession';
-type Options = [{ additionalHandlers?: { method: string; object?: string; event?: string; properties?: string[] }[] }];
+type Options = [{ additionalHandlers?: { method: string; object?: string; event?: string; properties?: string[] }[]; callDepth?: number }];
+
+const ANY_SERVER =
+  'a disconnect signal for your server (`watchWebSocket`, `watchSocketIo`, `watchNetSocket` or `createDisconnectSignals`)';
+
+const WS = 'the signal from `watchWebSocket(ws)`';
+const FASTIFY = 'the signal from `watchWebSocket(socket)`';
+const SOCKET_IO = 'the signal from `watchSocketIo(socket)`';
+const NET = 'the signal from `watchNetSocket(socket)`';
+const DISCONNECT_SIGNALS = 'the signal from `createDisconnectSignals`';
+
+/** Message data: the handler's description, where the signal comes from, and the calls followed to get there. */
+function at(method: string, usage: string, handler: string, signal = ANY_SERVER, via = ''): Record<string, string> {
+  return { method, usage, handler, via, signal };
+}
 
 const valid: (ValidTestCase<Options> | string)[] = [
   // Bounded fan-out outside any handler.
@@ -66,8 +80,9 @@ wss.on('connection', async (ws) => {
   await Promise[method]([a()]);
 });
 `,
-  // Called from a handler that does more than forward: only lexical nesting and pure forwarders count.
-  `
+  // Call following stops after `callDepth` calls (0: lexical only).
+  {
+    code: `
 async function handle(ws) {
   await Promise.all([a(ws), b(ws)]);
 }
@@ -76,6 +91,8 @@ wss.on('connection', (ws) => {
   handle(ws);
 });
 `,
+    options: [{ callDepth: 0 }],
+  },
   // Mutually forwarding functions that are never registered terminate and report nothing.
   `
 async function ping(ws) { return pong(ws); }
@@ -170,15 +187,85 @@ hub.subscribe('metrics', async () => {
       },
     ],
   },
-  // A class method called by a handler that does more than forward.
+  // Bounded gathers: a race with a deadline or the connection's end, every member given a signal or a timeout.
   `
-class Server {
-  start() {
-    this.wss.on('connection', (ws) => this.track(ws) && this.onConnection(ws));
-  }
-  async onConnection(ws) {
-    await Promise.all([a(ws), b(ws)]);
-  }
+wss.on('connection', async (ws) => {
+  const signal = abortOnClose(ws);
+  await Promise.race([loadState(ws), timeout(5000)]);
+  await Promise.race([work(), new Promise((_, reject) => setTimeout(() => reject(new Error('slow')), 1000))]);
+  await Promise.any([pump(ws), closed]);
+  await Promise.race([pump(ws), once(signal, 'abort')]);
+  await Promise.all([fetch(a, { signal }), fetch(b, { signal: controller.signal })]);
+  await Promise.all(urls.map((u) => fetch(u, { signal: AbortSignal.timeout(2000) }).then((r) => r.json())));
+  await Promise.allSettled(ids.map(async (id) => {
+    const row = await load(id, signal);
+    return row;
+  }));
+  await Promise.all([withTimeout(a(), 1000), b().timeout(500), c({ timeoutMs: 500 }), d(ws, { timeout: 1000 })]);
+});
+`,
+  // Outside connection lifetimes: startup, shutdown, HTTP routes, helpers no handler calls.
+  `
+import { WebSocketServer } from 'ws';
+const wss = new WebSocketServer({ port: 0 });
+async function main() {
+  await Promise.all([db.connect(), cache.connect()]);
+  wss.on('connection', (ws) => ws.send('hi'));
+}
+async function shutdown() {
+  await Promise.all([...wss.clients].map((ws) => closeSocket(ws)));
+}
+app.get('/rooms', async (req, res) => {
+  res.json(await Promise.all(rooms.map((room) => room.summary())));
+});
+async function broadcast(ws, message) {
+  await Promise.all(peers.map((peer) => peer.send(message)));
+}
+`,
+  // Named like a handler but its first parameter is not a socket; a socket parameter in a function not named like one.
+  `
+class Consumer {
+  async onMessage(payload) { await Promise.all(payload.items.map(store)); }
+  async onConnect(client) { await Promise.all([client.query('a'), client.query('b')]); }
+}
+async function handleData(socket, chunk) { await Promise.all([parse(chunk), log(socket)]); }
+`,
+  // A class instantiated outside any handler, or without arguments, is not a per-connection object.
+  `
+class Registry {
+  async refresh() { await Promise.all([a(), b()]); }
+}
+const registry = new Registry(config);
+wss.on('connection', (ws) => {
+  const cache = new Registry();
+  ws.send('ok');
+});
+`,
+  // NestJS: afterInit runs once; handleConnection of a class that implements something else.
+  `
+class EventsGateway implements OnGatewayInit {
+  async afterInit(server) { await Promise.all([a(), b()]); }
+}
+class Jobs implements OnModuleInit {
+  async handleConnection(client) { await Promise.all([a(), b()]); }
+}
+`,
+  // A function only referenced (not called or registered) by a handler's neighbour at top level.
+  `
+async function flushAll() { await Promise.all(queues.map((q) => q.flush())); }
+setInterval(flushAll, 1000);
+wss.on('connection', (ws) => { ws.send('ready'); });
+`,
+  // Three calls away is past the default depth of two.
+  `
+wss.on('connection', (ws) => {
+  log(ws);
+  first(ws);
+});
+function first(ws) { return second(ws); }
+function second(ws) { return third(ws); }
+async function third(ws) {
+  await Promise.all([a(ws), b(ws)]);
 }
 `,
 ];
@@ -196,7 +283,7 @@ wss.on('connection', async (ws) => {
     errors: [
       {
         messageId: 'combinatorInHandler',
-        data: { method: 'all', usage: 'awaited', handler: "`'connection'` listener" },
+        data: at('all', 'awaited', "`'connection'` listener", WS),
         line: 5,
         column: 9,
         endColumn: 20,
@@ -292,13 +379,13 @@ wss.on('connection', async function onConnection(ws) {
     code: `
 io.on('connection', onConnection);
 async function onConnection(socket) {
-  socket.on('join', () => Promise.race([join(socket), timeout(1000)]).then(ack));
+  socket.on('join', () => Promise.race([join(socket), rejoin(socket)]).then(ack));
   return Promise.any([a(), b()]);
 }
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'chained', handler: "`'connection'` listener" }, line: 4, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'any', usage: 'returned', handler: "`'connection'` listener" }, line: 5, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'chained', "`'connection'` listener", SOCKET_IO), line: 4, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('any', 'returned', "`'connection'` listener", SOCKET_IO), line: 5, suggestions: [] },
     ],
   },
   // net servers, `once`/`addListener`/`prependListener`, the `connect` event, `.catch`/`.finally`.
@@ -314,9 +401,9 @@ server.prependListener(\`connection\`, async (socket) => (await Promise.race([a(
     languageOptions: commonJsLanguageOptions,
     filename: 'common.cjs',
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'allSettled', usage: 'chained', handler: "`'connection'` listener" }, line: 3, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'chained', handler: "`'connect'` listener" }, line: 5, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'awaited', handler: "`'connection'` listener" }, line: 7, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('allSettled', 'chained', "`'connection'` listener", NET), line: 3, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'chained', "`'connect'` listener", NET), line: 5, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'awaited', "`'connection'` listener", NET), line: 7, suggestions: [] },
     ],
   },
   // @fastify/websocket shorthand route: `.map` with an arrow mapper becomes thunks; label from the array.
@@ -330,7 +417,7 @@ fastify.get('/ws', { websocket: true }, async (socket, req) => {
     errors: [
       {
         messageId: 'combinatorInHandler',
-        data: { method: 'allSettled', usage: 'awaited', handler: '@fastify/websocket handler' },
+        data: at('allSettled', 'awaited', '@fastify/websocket handler', FASTIFY),
         suggestions: [
           {
             messageId: 'suggestGatherWithLogging',
@@ -359,8 +446,8 @@ async function onSocket(socket) {
 }
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: '@fastify/websocket handler' }, line: 2, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: '@fastify/websocket handler' }, line: 7, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', '@fastify/websocket handler', FASTIFY), line: 2, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', '@fastify/websocket handler', FASTIFY), line: 7, suggestions: [] },
     ],
   },
   // uWebSockets.js: arrow property, method shorthand, a behaviour object held in a const.
@@ -378,9 +465,9 @@ const behaviour = { close: async (ws) => { await Promise.any([a(ws)]); } };
 app.ws('/other', behaviour);
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'awaited', handler: 'uWebSockets.js `open` handler' }, line: 4, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'chained', handler: 'uWebSockets.js `message` handler' }, line: 7, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'any', usage: 'awaited', handler: 'uWebSockets.js `close` handler' }, line: 10, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'awaited', 'uWebSockets.js `open` handler', DISCONNECT_SIGNALS), line: 4, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'chained', 'uWebSockets.js `message` handler', DISCONNECT_SIGNALS), line: 7, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('any', 'awaited', 'uWebSockets.js `close` handler', DISCONNECT_SIGNALS), line: 10, suggestions: [] },
     ],
   },
   // express-ws: `app.ws(path, [middleware,] handler)`, also on a router.
@@ -397,8 +484,8 @@ router.ws('/feed', authenticate, function (ws, req) {
     filename: 'common.cjs',
     languageOptions: commonJsLanguageOptions,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'awaited', handler: 'express-ws route handler' }, line: 4, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: 'express-ws route handler' }, line: 7, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'awaited', 'express-ws route handler', WS), line: 4, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', 'express-ws route handler', WS), line: 7, suggestions: [] },
     ],
   },
   // NestJS gateway lifecycle methods and @SubscribeMessage handlers.
@@ -420,9 +507,9 @@ export class EventsGateway {
 }
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'awaited', handler: 'NestJS gateway `handleConnection`' }, line: 6, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'chained', handler: 'NestJS gateway `handleDisconnect`' }, line: 9, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: 'NestJS `@SubscribeMessage` handler' }, line: 13, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'awaited', 'NestJS gateway `handleConnection`', DISCONNECT_SIGNALS), line: 6, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'chained', 'NestJS gateway `handleDisconnect`', DISCONNECT_SIGNALS), line: 9, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', 'NestJS `@SubscribeMessage` handler', DISCONNECT_SIGNALS), line: 13, suggestions: [] },
     ],
   },
   // Bun: Bun.serve, serve() from 'bun', `export default { fetch, websocket }`.
@@ -443,9 +530,9 @@ export default {
 async function onClose(ws) { return Promise.allSettled([a(ws)]); }
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'returned', handler: 'Bun `websocket.open` handler' }, line: 6, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'any', usage: 'returned', handler: 'Bun `websocket.message` handler' }, line: 9, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'allSettled', usage: 'returned', handler: 'Bun `websocket.close` handler' }, line: 14, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'returned', 'Bun `websocket.open` handler', DISCONNECT_SIGNALS), line: 6, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('any', 'returned', 'Bun `websocket.message` handler', DISCONNECT_SIGNALS), line: 9, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('allSettled', 'returned', 'Bun `websocket.close` handler', DISCONNECT_SIGNALS), line: 14, suggestions: [] },
     ],
   },
   // Hono upgradeWebSocket: expression-bodied and block-bodied factories, adapter member call.
@@ -462,8 +549,8 @@ app.get('/ws2', ws.upgradeWebSocket((c) => {
 }));
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'chained', handler: '`upgradeWebSocket` `onMessage` handler' }, line: 3, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'returned', handler: '`upgradeWebSocket` `onClose` handler' }, line: 8, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'chained', '`upgradeWebSocket` `onMessage` handler', DISCONNECT_SIGNALS), line: 3, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'returned', '`upgradeWebSocket` `onClose` handler', DISCONNECT_SIGNALS), line: 8, suggestions: [] },
     ],
   },
   // Named references: a const arrow, a const function expression with a type assertion, `this.x`, `this.x.bind(this)`.
@@ -487,10 +574,10 @@ class Gateway {
 }
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: "`'connection'` listener" }, line: 3, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'returned', handler: "`'connect'` listener" }, line: 6, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'any', usage: 'returned', handler: "`'connection'` listener" }, line: 14, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'allSettled', usage: 'returned', handler: "`'connection'` listener" }, line: 16, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', "`'connection'` listener", WS), line: 3, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'returned', "`'connect'` listener"), line: 6, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('any', 'returned', "`'connection'` listener", WS), line: 14, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('allSettled', 'returned', "`'connection'` listener", SOCKET_IO), line: 16, suggestions: [] },
     ],
   },
   // Pure forwarders hand the handler role on: arrow body, `void`/`await`/`return` statements, `this.method(...)`.
@@ -515,9 +602,9 @@ class Hub {
 }
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: "`'connection'` listener" }, line: 6, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'returned', handler: "`'connection'` listener" }, line: 9, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'any', usage: 'returned', handler: "`'connection'` listener" }, line: 16, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', "`'connection'` listener", WS), line: 6, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'returned', "`'connection'` listener", SOCKET_IO), line: 9, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('any', 'returned', "`'connection'` listener", WS), line: 16, suggestions: [] },
     ],
   },
   // Mutual forwarders: the first lookup meets an unfinished answer, which must not be cached as "no handler".
@@ -528,8 +615,8 @@ function b(ws) { return a(ws, () => Promise.race([y()])); }
 wss.on('connection', a);
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: "`'connection'` listener" }, line: 2, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'returned', handler: "`'connection'` listener" }, line: 3, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', "`'connection'` listener", WS), line: 2, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'returned', "`'connection'` listener", WS), line: 3, suggestions: [] },
     ],
   },
   // Deno's native upgrade: `socket.on<event> = fn` and `socket.addEventListener(event, fn)`.
@@ -543,8 +630,8 @@ Deno.serve((req) => {
 });
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: 'Deno socket `onmessage` handler' }, line: 4, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'chained', handler: "Deno socket `'close'` listener" }, line: 5, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', 'Deno socket `onmessage` handler', DISCONNECT_SIGNALS), line: 4, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'chained', "Deno socket `'close'` listener", DISCONNECT_SIGNALS), line: 5, suggestions: [] },
     ],
   },
   // Nested callbacks inside the handler count; an async mapper moves `async` onto the thunk.
@@ -559,7 +646,7 @@ wss.on('connection', (ws) => {
     errors: [
       {
         messageId: 'combinatorInHandler',
-        data: { method: 'all', usage: 'awaited', handler: "`'connection'` listener" },
+        data: at('all', 'awaited', "`'connection'` listener", WS),
         suggestions: [
           {
             messageId: 'suggestGatherWithLogging',
@@ -601,10 +688,10 @@ wss.on('connection', async (ws) => {
 });
 `,
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'awaited', handler: "`'connection'` listener" }, line: 3, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'awaited', "`'connection'` listener", WS), line: 3, suggestions: [] },
       {
         messageId: 'combinatorInHandler',
-        data: { method: 'allSettled', usage: 'awaited', handler: "`'connection'` listener" },
+        data: at('allSettled', 'awaited', "`'connection'` listener", WS),
         line: 5,
         suggestions: [
           {
@@ -625,9 +712,9 @@ wss.on('connection', async (ws) => {
           },
         ],
       },
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'awaited', handler: "`'connection'` listener" }, line: 6, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'any', usage: 'awaited', handler: "`'connection'` listener" }, line: 7, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'awaited', handler: "`'connection'` listener" }, line: 9, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'awaited', "`'connection'` listener", WS), line: 6, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('any', 'awaited', "`'connection'` listener", WS), line: 7, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'awaited', "`'connection'` listener", WS), line: 9, suggestions: [] },
     ],
   },
   // Result used, non-call elements, spread, function mapper, identifier mapper, `await` in an element: no mechanical rewrite.
@@ -664,9 +751,9 @@ this.server.websocket({ onOpen: async (peer) => Promise.any([a(peer)]), onReques
       },
     ],
     errors: [
-      { messageId: 'combinatorInHandler', data: { method: 'race', usage: 'awaited', handler: '`onClient` handler' }, line: 3, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'all', usage: 'returned', handler: '`subscribe` handler' }, line: 5, suggestions: [] },
-      { messageId: 'combinatorInHandler', data: { method: 'any', usage: 'returned', handler: '`websocket` `onOpen` handler' }, line: 6, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'awaited', '`onClient` handler'), line: 3, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', '`subscribe` handler'), line: 5, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('any', 'returned', '`websocket` `onOpen` handler'), line: 6, suggestions: [] },
     ],
   },
   // CommonJS: a new `require` goes after the last one, in the file's double quotes and no-semicolon style.
@@ -794,6 +881,233 @@ wss.on('connection', async (ws) => {
     filename: 'script.js',
     errors: [{ messageId: 'combinatorInHandler', line: 5, suggestions: [] }],
   },
+  // Handlers registered from another module, known by name and socket parameter: a uWebSockets.js handler
+  // class whose close path reaches a gather two calls down.
+  {
+    code: `
+import { WebSocket } from 'uWebSockets.js';
+export class Hub {
+  onClose(ws: WebSocket, code: number): void {
+    if (code !== 4000) this.forget(ws);
+  }
+  forget(ws: WebSocket): Promise<void> {
+    return this.dropSubscriptions(ws).then(() => this.count--);
+  }
+  dropSubscriptions(ws: WebSocket): Promise<void> {
+    return Promise.all(ws.channels.map((c) => this.leave(ws, c))).then(() => undefined);
+  }
+}
+`,
+    errors: [
+      {
+        messageId: 'combinatorInHandler',
+        data: at('all', 'chained', '`onClose`, named as a connection handler', DISCONNECT_SIGNALS, ', through its calls to `forget` → `dropSubscriptions`'),
+        line: 11,
+        suggestions: [],
+      },
+    ],
+  },
+  // A CommonJS message-router module: `exports.handleMessage(socket, ...)` dispatches to same-file functions;
+  // socket.io members tell the server. A nested awaited gather in a mapper is its own wait.
+  {
+    code: `
+const rooms = require('./rooms');
+exports.handleMessage = async (socket, message) => {
+  if (socket.rooms.size > 8) return;
+  if (message.type === 'JOIN') await onJoin(socket, message);
+  else if (message.type === 'HISTORY') await sendHistory(socket, message.from);
+};
+const onJoin = async (socket, message) => {
+  socket.join(message.room);
+  const members = rooms.members(message.room);
+  const sent = await Promise.all(members.map(async (id) => {
+    const [name, color] = await Promise.all([names.get(id), colors.get(id)]);
+    socket.emit('member', { id, name, color });
+  }));
+};
+async function sendHistory(socket, from) {
+  socket.emit('history', await exports.loadHistory(from));
+}
+exports.loadHistory = async (from) => {
+  const pending = Promise.all([log.read(from), log.authors(from)]);
+  return (await pending)[0];
+};
+exports.roomReport = async (room) => Promise.all(rooms.members(room).map(describe));
+`,
+    filename: 'common.cjs',
+    languageOptions: commonJsLanguageOptions,
+    errors: [
+      { messageId: 'combinatorInHandler', data: at('all', 'awaited', '`handleMessage`, named as a connection handler', SOCKET_IO, ', through its call to `onJoin`'), line: 11, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'awaited', '`handleMessage`, named as a connection handler', SOCKET_IO, ', through its call to `onJoin`'), line: 12, suggestions: [] },
+      {
+        messageId: 'combinatorInHandler',
+        data: at('all', 'awaited', '`handleMessage`, named as a connection handler', SOCKET_IO, ', through its calls to `sendHistory` → `loadHistory`'),
+        line: 20,
+        suggestions: [],
+      },
+    ],
+  },
+  // Exported and private functions named like handlers, with the server from the file's import.
+  {
+    code: `
+import { WebSocket } from 'ws';
+export async function handleConnection(ws) {
+  const [name] = await Promise.all([greet(ws), load(ws)]);
+}
+const _onSocketClose = async (clientSocket: WebSocket) => Promise.allSettled([save(clientSocket)]);
+`,
+    errors: [
+      { messageId: 'combinatorInHandler', data: at('all', 'awaited', '`handleConnection`, named as a connection handler', WS), line: 4, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('allSettled', 'returned', '`_onSocketClose`, named as a connection handler', 'the signal from `watchWebSocket(clientSocket)`'), line: 6, suggestions: [] },
+    ],
+  },
+  // socket.io per-socket listeners registered by reference, and a close handler calling a cleanup method.
+  {
+    code: `
+import { Server } from 'socket.io';
+const io = new Server();
+io.on('connection', (socket) => {
+  socket.on('disconnect', onLeave);
+  socket.on('resync', resync.bind(null, socket));
+});
+async function onLeave(reason) {
+  const done = await Promise.all([presence.remove(this.id), rooms.leaveAll(this.id)]);
+}
+async function resync(socket) {
+  return Promise.race([snapshot(socket), replay(socket)]);
+}
+class Gateway {
+  attach(wss) {
+    wss.on('connection', (ws) => {
+      const timer = setInterval(() => ws.ping(), 1000);
+      ws.on('close', () => {
+        clearInterval(timer);
+        this.cleanup(ws);
+      });
+    });
+  }
+  async cleanup(ws) {
+    return await Promise.all([this.store.release(ws), this.metrics.flush()]);
+  }
+}
+`,
+    errors: [
+      { messageId: 'combinatorInHandler', data: at('all', 'awaited', "`'connection'` listener", SOCKET_IO), line: 9, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'returned', "`'connection'` listener", SOCKET_IO), line: 12, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'awaited', "`'connection'` listener", WS, ', through its call to `cleanup`'), line: 25, suggestions: [] },
+    ],
+  },
+  // A handler calling a same-file function: one level, from a handler that does more than forward.
+  {
+    code: `
+async function handle(ws) {
+  const results = await Promise.all([a(ws), b(ws)]);
+}
+wss.on('connection', (ws) => {
+  log(ws);
+  handle(ws);
+});
+class Server {
+  start() {
+    this.wss.on('connection', (ws) => this.track(ws) && this.serve(ws));
+  }
+  async serve(ws) {
+    await Promise.all([a(ws), b(ws)]).finally(() => ws.close());
+  }
+}
+`,
+    errors: [
+      { messageId: 'combinatorInHandler', data: at('all', 'awaited', "`'connection'` listener", WS, ', through its call to `handle`'), line: 3, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'chained', "`'connection'` listener", WS, ', through its call to `serve`'), line: 14, suggestions: [] },
+    ],
+  },
+  // A per-connection object: a same-file class the handler constructs with its socket.
+  {
+    code: `
+wss.on('connection', (ws, req) => {
+  new Session(ws, req).start();
+});
+class Session {
+  constructor(private ws: WebSocket, private req: Request) {}
+  async start() {
+    this.ws.on('close', () => this.stop());
+  }
+  async stop() {
+    const [flushed] = await Promise.all([this.flush(), this.unsubscribe()]);
+  }
+}
+`,
+    errors: [
+      {
+        messageId: 'combinatorInHandler',
+        data: at('all', 'awaited', "`Session` object created per connection in `'connection'` listener", WS),
+        line: 11,
+        suggestions: [],
+      },
+    ],
+  },
+  // A cleanup function a handler returns (custom registration), and NestJS without the decorator.
+  {
+    code: `
+hub.onClient((client) => {
+  client.subscribe();
+  return dispose;
+});
+async function dispose() {
+  return (await Promise.all([a(), b()])).length;
+}
+class ChatGateway implements OnGatewayConnection, OnGatewayDisconnect {
+  async handleDisconnect(client) {
+    const left = await Promise.all([this.rooms.leave(client)]);
+  }
+}
+class Handlers {
+  @SubscribeMessage('typing')
+  async typing(client, body) {
+    return Promise.all([this.notify(body)]);
+  }
+}
+`,
+    options: [{ additionalHandlers: [{ object: 'hub', method: 'onClient' }] }],
+    errors: [
+      { messageId: 'combinatorInHandler', data: at('all', 'awaited', '`onClient` handler'), line: 7, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'awaited', 'NestJS gateway `handleDisconnect`', DISCONNECT_SIGNALS), line: 11, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', 'NestJS `@SubscribeMessage` handler', DISCONNECT_SIGNALS), line: 17, suggestions: [] },
+    ],
+  },
+  // uWebSockets.js and express-ws with a computed route pattern; a race without a deadline member.
+  {
+    code: `
+app.ws(prefix + '/live', {
+  close: async (ws) => {
+    await Promise.all([forget(ws)]).catch(log);
+  },
+});
+router.ws(routes.feed, (ws) => Promise.race([first(ws), second(ws)]));
+`,
+    errors: [
+      { messageId: 'combinatorInHandler', data: at('all', 'chained', 'uWebSockets.js `close` handler', DISCONNECT_SIGNALS), line: 4, suggestions: [] },
+      { messageId: 'combinatorInHandler', data: at('race', 'returned', 'express-ws route handler', WS), line: 7, suggestions: [] },
+    ],
+  },
+  // callDepth widens how far calls are followed.
+  {
+    code: `
+wss.on('connection', (ws) => {
+  log(ws);
+  first(ws);
+});
+function first(ws) { return second(ws); }
+function second(ws) { return third(ws); }
+async function third(ws) {
+  return Promise.all([a(ws), b(ws)]);
+}
+`,
+    options: [{ callDepth: 3 }],
+    errors: [
+      { messageId: 'combinatorInHandler', data: at('all', 'returned', "`'connection'` listener", WS, ', through its calls to `first` → `second` → `third`'), line: 9, suggestions: [] },
+    ],
+  },
   // TSX files.
   {
     code: `
@@ -882,7 +1196,7 @@ new WebSocketServer({ port: 0 }).on('connection', async (ws) => {
       ['ghostguard/no-promise-all-in-ws-handler', 4, 9, 1],
     ]);
     expect(messages[0]?.message).toBe(
-      "`Promise.all` is awaited inside a connection handler (`'connection'` listener): it can wait forever on a task that hangs after the client has left, and the connection then stays a ghost (its cleanup never runs). Use `superviseSession` (or `superviseTasks` + `drainTasks`) from @ghostguard/runtime for lifetime tasks and `gatherWithLogging` for fan-out.",
+      "`Promise.all` is awaited inside a connection handler (`'connection'` listener): it can wait forever on a task that hangs after the client has left, and the connection then stays a ghost (its cleanup never runs). Use `superviseSession` (or `superviseTasks` + `drainTasks`) from @ghostguard/runtime for lifetime tasks, with the signal from `watchWebSocket(ws)`, and `gatherWithLogging` with `timeoutMs` for fan-out.",
     );
     expect(messages[0]?.suggestions?.[0]?.desc).toBe(
       "Run the fan-out with `gatherWithLogging` (label 'ws-handler'): logs each failure, never rejects, takes `timeoutMs`/`maxConcurrency`.",

@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { describe, expect, it } from 'vitest';
+import { disconnectSignalSource } from '../../src/utils/runtime-helpers.js';
 import { createWsHandlerDetector, type WsHandlerOptions } from '../../src/utils/ws-handler.js';
 import { probe } from './probe.js';
 
@@ -116,5 +117,161 @@ describe('createWsHandlerDetector().classify', () => {
       },
     );
     expect(results).toEqual([{ kind: 'connection-listener', isSameNode: true, isMemoised: true }]);
+  });
+});
+
+/** For each `probe(0)`: `kind/server/socketName` of the handler around it, or null. */
+function serversAround(code: string): (string | null)[] {
+  return probe(code, (context, node) => {
+    const found = createWsHandlerDetector(context).enclosingHandler(node);
+    return found && `${found.kind}/${found.server ?? '?'}/${found.socketName ?? '?'}`;
+  });
+}
+
+describe('createWsHandlerDetector(): shapes of handlers registered elsewhere', () => {
+  it('recognises functions named like handlers whose first parameter is a socket', () => {
+    expect(
+      handlersAround(`
+        exports.handleMessage = async (socket, message) => { probe(0); };
+        class Hub { onClose(ws: WebSocket, code: number) { probe(0); } }
+        const _onConnect = (parseWebsocket) => { probe(0); };
+        export function onSocketDisconnect(clientSocket) { probe(0); }
+        function onMessage(data) { probe(0); }
+        class Db { onConnect(client) { probe(0); } }
+        function handleUpload(socket) { probe(0); }
+      `),
+    ).toEqual([
+      'named-handler: `handleMessage`, named as a connection handler',
+      'named-handler: `onClose`, named as a connection handler',
+      'named-handler: `_onConnect`, named as a connection handler',
+      'named-handler: `onSocketDisconnect`, named as a connection handler',
+      null,
+      null,
+      null,
+    ]);
+  });
+
+  it('counts functions registered or returned inside a handler, and objects it creates per connection', () => {
+    expect(
+      handlersAround(`
+        io.on('connection', (socket) => {
+          socket.on('disconnect', onLeave);
+          return release;
+        });
+        function onLeave() { probe(0); }
+        function release() { probe(0); }
+        function unrelated() { probe(0); }
+        wss.on('connection', (ws) => { new Peer(ws).start(); });
+        class Peer { start() { probe(0); } static create() { probe(0); } }
+        new Peer(config);
+        class Other { run() { probe(0); } }
+        const other = new Other(config);
+      `),
+    ).toEqual([
+      "connection-listener: `'connection'` listener",
+      "connection-listener: `'connection'` listener",
+      null,
+      "connection-object: `Peer` object created per connection in `'connection'` listener",
+      null,
+      null,
+    ]);
+  });
+
+  it('recognises NestJS lifecycle interfaces and @SubscribeMessage without @WebSocketGateway', () => {
+    expect(
+      handlersAround(`
+        class A implements OnGatewayConnection { handleConnection(client) { probe(0); } handleDisconnect(client) { probe(0); } }
+        class B implements nest.OnGatewayDisconnect { handleDisconnect(client) { probe(0); } }
+        class C { @SubscribeMessage('x') onX(client, body) { probe(0); } }
+      `),
+    ).toEqual(['nestjs-gateway: NestJS gateway `handleConnection`', null, 'nestjs-gateway: NestJS gateway `handleDisconnect`', 'nestjs-gateway: NestJS `@SubscribeMessage` handler']);
+  });
+
+  it('accepts computed route patterns for uWebSockets.js and express-ws', () => {
+    expect(
+      handlersAround(`
+        app.ws(this.url('/app/:id'), { open: (ws) => { probe(0); } });
+        router.ws(\`\${prefix}/feed\`, (ws) => { probe(0); });
+        app.ws({ open: () => { probe(0); } });
+      `),
+    ).toEqual(['uwebsockets: uWebSockets.js `open` handler', 'express-ws: express-ws route handler', null]);
+  });
+});
+
+describe('createWsHandlerDetector(): which server', () => {
+  it('tells the server from the receiver, its initialiser, the imports and socket.io-only members', () => {
+    expect(serversAround(`
+      io.on('connection', (socket) => { probe(0); });
+      io.of('/chat').on('connection', (s) => { probe(0); });
+      this.wss.on('connection', (ws) => { probe(0); });
+      const server = net.createServer();
+      server.on('connection', (conn) => { probe(0); });
+      hub.on('connect', (peer) => { probe(0); });
+      exports.handleMessage = (socket) => { socket.join('room'); probe(0); };
+      exports.handleConnect = (socket) => { probe(0); };
+    `)).toEqual([
+      'connection-listener/socket.io/socket',
+      'connection-listener/socket.io/?',
+      'connection-listener/ws/ws',
+      'connection-listener/?/conn',
+      'connection-listener/?/peer',
+      'named-handler/socket.io/socket',
+      'named-handler/?/socket',
+    ]);
+    expect(serversAround(`
+      import net from 'node:net';
+      const server = net.createServer();
+      server.on('connection', (socket) => { probe(0); });
+      class H { onOpen(ws: uws.WebSocket) { probe(0); } }
+    `)).toEqual(['connection-listener/net/socket', 'named-handler/net/ws']);
+    expect(serversAround(`
+      import * as uws from 'uWebSockets.js';
+      const { Server } = require('socket.io');
+      class H { onOpen(ws: uws.WebSocket) { probe(0); } }
+      new Server().on('connection', (socket) => { probe(0); });
+    `)).toEqual(['named-handler/uwebsockets/ws', 'connection-listener/socket.io/socket']);
+  });
+
+  it('names the runtime helper for each server', () => {
+    expect(disconnectSignalSource('ws', 'ws')).toBe('the signal from `watchWebSocket(ws)`');
+    expect(disconnectSignalSource('fastify-websocket', undefined)).toBe('the signal from `watchWebSocket(socket)`');
+    expect(disconnectSignalSource('express-ws', 'client')).toBe('the signal from `watchWebSocket(client)`');
+    expect(disconnectSignalSource('socket.io', 'socket')).toBe('the signal from `watchSocketIo(socket)`');
+    expect(disconnectSignalSource('net', 'conn')).toBe('the signal from `watchNetSocket(conn)`');
+    for (const server of ['nestjs', 'uwebsockets', 'bun', 'hono', 'deno'] as const) {
+      expect(disconnectSignalSource(server, 'ws')).toBe('the signal from `createDisconnectSignals`');
+    }
+    expect(disconnectSignalSource(undefined, 'ws')).toMatch(/^a disconnect signal for your server \(`watchWebSocket`, `watchSocketIo`/);
+  });
+});
+
+describe('createWsHandlerDetector().lifetimeContext', () => {
+  function contexts(code: string, depth = 2): (string | null)[] {
+    return probe(code, (context, node) => {
+      const found = createWsHandlerDetector(context).lifetimeContext(node, depth);
+      return found && [found.handler.kind, ...found.via].join(' > ');
+    });
+  }
+
+  it('follows same-file calls by binding, `this.method` and `exports.name`, up to the depth', () => {
+    expect(
+      contexts(`
+        wss.on('connection', (ws) => { log(ws); one(ws); probe(0); });
+        function one(ws) { probe(0); two(ws); }
+        const two = (ws) => { probe(0); three(ws); };
+        function three(ws) { probe(0); }
+        class S {
+          onClose(ws: WebSocket) { log(ws); this.evict(ws); }
+          evict(ws) { log(ws); exports.forget(ws); }
+        }
+        exports.forget = (ws) => { probe(0); };
+        function lonely() { probe(0); }
+        function recursive(n) { probe(0); return recursive(n - 1); }
+      `),
+    ).toEqual(['connection-listener', 'connection-listener > one', 'connection-listener > one > two', null, 'named-handler > evict > forget', null, null]);
+  });
+
+  it('looks only lexically at depth 0', () => {
+    expect(contexts(`wss.on('connection', (ws) => { one(ws); probe(0); }); function one(ws) { probe(0); }`, 0)).toEqual(['connection-listener', null]);
   });
 });
