@@ -661,14 +661,27 @@ function isStartTimerCall(node: TSESTree.Node): node is TSESTree.CallExpression 
 }
 
 /**
+ * Signs of prom-client use without its name (`inferFromUsage`): a `labels()` call, a registry
+ * lookup, a metric class constructed with any receiver (an injected client), or `.get(…)` on a
+ * holder named like a collection of metrics.
+ */
+const USAGE_SIGNS = /\.labels\s*\(|getSingleMetric|\bnew\s+[\w$.]*\b(?:Counter|Gauge|Histogram|Summary)\s*\(|\b(?:metrics|counters|gauges|histograms|summaries)\s*\??\.\s*get\s*\(/i;
+
+/**
  * Cheap pre-check so files that never touch prom-client cost nothing: the file mentions
  * `prom-client` or a configured factory, or (typed) the program contains prom-client's types,
- * through which a metric can reach this file as a typed parameter.
+ * through which a metric can reach this file as a typed parameter. With `inferFromUsage`, also
+ * a file showing {@link USAGE_SIGNS}.
  */
-export function mayUsePromClient(context: AnyRuleContext, additionalMetricFactories: readonly string[] = []): boolean {
+export function mayUsePromClient(
+  context: AnyRuleContext,
+  additionalMetricFactories: readonly string[] = [],
+  options: { readonly inferFromUsage?: boolean } = {},
+): boolean {
   const text = context.sourceCode.text;
   if (text.includes(PROM_CLIENT_MODULE)) return true;
   if (additionalMetricFactories.some((factory) => text.includes(factory.split('.').at(-1) ?? factory))) return true;
+  if (options.inferFromUsage && USAGE_SIGNS.test(text)) return true;
   const program = context.sourceCode.parserServices?.program;
   return program ? programIncludesPromClient(program) : false;
 }
