@@ -3,7 +3,7 @@ import type * as ts from 'typescript';
 import { createRule } from '../utils/create-rule.js';
 import { declaredTypeOf, memberName, typeMembers } from '../utils/declared-types.js';
 import { calledFunction, returnedExpressions } from '../utils/local-functions.js';
-import { resolveVariable, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
+import { lastName, resolveVariable, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
 import { createPromClientTracker, mayUsePromClient, type LabelInput } from '../utils/prom-client.js';
 import { createStaticValueEvaluator, isBoundedType, isIdLikeName, splitIdentifierWords } from '../utils/static-value.js';
 import { getTypeServices } from '../utils/type-services.js';
@@ -277,6 +277,9 @@ export default createRule<Options, MessageIds>({
         if (fn && returnedExpressions(sourceCode, fn).some((r) => evaluator.resolveLiteral(r).type === AST_NODE_TYPES.ObjectExpression)) {
           return true;
         }
+        // `errorLabels(…)`, `getTags(…)`: a function out of sight that says it makes labels.
+        const callee = lastName(literal.callee);
+        if (callee !== undefined && LABEL_SET_WORDS.has(splitIdentifierWords(callee).at(-1) ?? '')) return true;
       }
       const declared = declaredTypeOf(sourceCode, node);
       if (declared && typeMembers(sourceCode, declared).length > 0) return true;
@@ -398,6 +401,9 @@ export default createRule<Options, MessageIds>({
 });
 
 const MAX_DEPTH = 8;
+
+/** Last words of functions that return a label object: `connectionLabels(…)`, `getTags(…)`. */
+const LABEL_SET_WORDS = new Set(['labels', 'label', 'tags']);
 
 /** `Object.keys(x)` and friends list what `x` holds at runtime. */
 const OBJECT_LISTS = new Set(['keys', 'values', 'entries', 'getOwnPropertyNames']);
