@@ -5,7 +5,13 @@ import { declaredTypeOf, memberName, typeMembers } from '../utils/declared-types
 import { calledFunction, returnedExpressions } from '../utils/local-functions.js';
 import { lastName, resolveVariable, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
 import { createPromClientTracker, mayUsePromClient, type LabelInput } from '../utils/prom-client.js';
-import { createStaticValueEvaluator, isBoundedType, isIdLikeName, splitIdentifierWords } from '../utils/static-value.js';
+import {
+  createStaticValueEvaluator,
+  isBoundedType,
+  isIdLikeName,
+  splitIdentifierWords,
+  type StaticValue,
+} from '../utils/static-value.js';
 import { getTypeServices } from '../utils/type-services.js';
 
 export interface NoDynamicMetricLabelsOptions {
@@ -124,10 +130,20 @@ export default createRule<Options, MessageIds>({
       report(site, 'unknownValue', { subject, text: raw.length > 40 ? `${raw.slice(0, 37)}...` : raw });
     }
 
+    /**
+     * `{ [routeKey]: route }`: a label name held in a variable named for what it is (`…Key`,
+     * `…Label`, `…Name`) is the name of a label, not an id, unless it is built from one.
+     */
+    function isLabelKeyVariable(node: TSESTree.Node, subject: Subject, result: StaticValue): boolean {
+      if (subject !== 'label name' || result.kind !== 'dynamic' || result.reason !== 'id-like') return false;
+      const name = lastName(node);
+      return name !== undefined && isLabelKeyName(name);
+    }
+
     /** `label` names the label a value goes to, when known, so the message says which one. */
     function checkValue(site: TSESTree.Node, node: TSESTree.Node, subject: Subject, label?: string): void {
       const result = (subject === 'metric name' ? nameEvaluator : evaluator).evaluate(node);
-      if (result.kind === 'static') return;
+      if (result.kind === 'static' || isLabelKeyVariable(node, subject, result)) return;
       const messageId = DYNAMIC_MESSAGE[subject];
       if (result.kind === 'dynamic' && messageId) {
         report(site, messageId, { reason: label === undefined ? result.detail : `label \`${label}\`: ${result.detail}` });
@@ -414,6 +430,12 @@ const LIST_METHODS = new Set(['map', 'filter', 'flatMap', 'concat', 'slice']);
 function isPrefixName(name: string): boolean {
   const last = splitIdentifierWords(name).at(-1);
   return last === 'prefix' || last === 'namespace' || last === 'ns';
+}
+
+/** `routeKey`, `statusLabel`, `labelName`: a variable holding the name of a label. */
+function isLabelKeyName(name: string): boolean {
+  const last = splitIdentifierWords(name).at(-1);
+  return last === 'key' || last === 'label' || last === 'name';
 }
 
 /** `string`, `number`, `any`: a declared type with no bound on its values. */

@@ -10,7 +10,7 @@ import {
   staticKeyName,
   staticPropertyName,
 } from './module-bindings.js';
-import { declaredTypeOf } from './declared-types.js';
+import { declaredTypeOf, unwrapType } from './declared-types.js';
 import { getTypeServices, type AnyRuleContext } from './type-services.js';
 
 const { DefinitionType } = TSESLint.Scope;
@@ -381,7 +381,7 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
       if (resolved.kind !== 'unknown') return resolved;
     }
     if (isErrorValue(node, variable)) return errorMessage(node);
-    if (hasBoundedType(node)) return STATIC;
+    if (hasBoundedType(node) || hasBoundedAnnotation(node)) return STATIC;
     if (isIdLikeName(node.name)) return idLike(node);
     return unknown(node);
   }
@@ -463,6 +463,34 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
     const name = nameOf(node);
     if (name !== undefined && ERROR_WORDS.has(splitIdentifierWords(name).at(-1) ?? '')) return true;
     return hasErrorAnnotation(node) || hasErrorType(node);
+  }
+
+  /**
+   * Without types: a declared type written as literals (`kind: 'a' | 'b'`, a local alias of such a
+   * union, a local enum, `boolean`) bounds the value whatever its name says.
+   */
+  function hasBoundedAnnotation(node: TSESTree.Node): boolean {
+    const declared = declaredTypeOf(sourceCode, node);
+    return declared !== undefined && isBoundedAnnotation(declared);
+  }
+
+  function isBoundedAnnotation(type: TSESTree.TypeNode): boolean {
+    const parts = unwrapType(sourceCode, type);
+    return parts.length > 0 && parts.every((part) => {
+      switch (part.type) {
+        case AST_NODE_TYPES.TSLiteralType:
+          return part.literal.type !== AST_NODE_TYPES.TemplateLiteral || part.literal.expressions.length === 0;
+        case AST_NODE_TYPES.TSBooleanKeyword:
+          return true;
+        case AST_NODE_TYPES.TSTypeReference: {
+          const name = part.typeName.type === AST_NODE_TYPES.TSQualifiedName ? part.typeName.left : part.typeName;
+          if (name.type !== AST_NODE_TYPES.Identifier) return false;
+          return resolveVariable(sourceCode, name)?.defs.some((def) => def.type === DefinitionType.TSEnumName) ?? false;
+        }
+        default:
+          return false;
+      }
+    });
   }
 
   /** `(event: WebSocket.ErrorEvent)`, `(failure: HttpError)`: an error by its declared type's name. */
@@ -554,7 +582,7 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
     if (isRequestData(chainNames)) return requestData(node);
     const object = node.type === AST_NODE_TYPES.MemberExpression ? node.object : names.length === 1 ? root : undefined;
     if ((last === 'message' || last === 'stack') && object && isErrorObject(object)) return errorMessage(node);
-    if (hasBoundedType(node)) return STATIC;
+    if (hasBoundedType(node) || (node.type === AST_NODE_TYPES.MemberExpression && hasBoundedAnnotation(node))) return STATIC;
     if (last !== undefined && isIdLikeName(last)) return idLike(node);
     return unknown(node);
   }
