@@ -174,6 +174,14 @@ export default createRule<Options, MessageIds>({
       if (isNullish(literal)) return;
       if (literal.type === AST_NODE_TYPES.CallExpression && checkBuiltLabelSet(site, literal, depth)) return;
       if (checkDeclaredLabelSet(site, node)) return;
+      // `this.baseLabels`, a `let`: what the file assigns to it.
+      if (literal.type === AST_NODE_TYPES.MemberExpression || literal.type === AST_NODE_TYPES.Identifier) {
+        const written = tracker.valuesOf(literal);
+        if (written.length > 0) {
+          for (const value of written) checkLabelSet(site, value, depth + 1);
+          return;
+        }
+      }
       checkTypedLabelSet(site, node);
     }
 

@@ -116,6 +116,11 @@ export interface PromClientTracker {
   labelInputs(call: TSESTree.CallExpression): LabelInput[];
   /** Reads `name`, `labelNames` and `enableExemplars` from a metric's config argument. */
   readConfig(config: TSESTree.Node): MetricConfig;
+  /**
+   * The expressions a variable or property is given in this file (initialiser and assignments;
+   * class fields and `this.x = …`; properties of the object literal it is bound to).
+   */
+  valuesOf(node: TSESTree.Identifier | TSESTree.MemberExpression): TSESTree.Node[];
 }
 
 /** Methods that take a label object as their first argument when given one. */
@@ -645,7 +650,7 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
     return { ...(name && { name }), ...(labelNames && { labelNames }), ...(exemplars !== undefined && { exemplars }), unreadable };
   }
 
-  return { constructedMetric, classify: (node) => classify(node), labelInputs, readConfig };
+  return { constructedMetric, classify: (node) => classify(node), labelInputs, readConfig, valuesOf: (node) => valuesOf(node, 0) };
 }
 
 function childOf(metricClass: MetricClass | undefined): PromClientValue {

@@ -513,6 +513,276 @@ function runBoth(cases: { valid: Valid[]; invalid: Invalid[] }): void {
 
 runBoth({ valid, invalid });
 
+// -- Shapes of real code: where metrics are held, how labels are built -----------------------------
+
+const realValid: Valid[] = [
+  {
+    name: 'metric names with a deployment prefix or namespace',
+    code: `import { Gauge, Counter } from 'prom-client';
+function setup(config) {
+  let prefix = config.metrics.prefix;
+  const a = new Gauge({ name: \`\${prefix}open_sockets\`, help: 'h' });
+  const b = new Counter({ name: \`\${config.metricsNamespace}_started_total\`, help: 'h' });
+  const c = new Counter({ name: config.namePrefix + 'errors_total', help: 'h' });
+}`,
+  },
+  {
+    name: 'bare names are bounded: a queue, an endpoint, a transport, a function',
+    code: `${ESM}class Worker {
+  name = 'mailer';
+  tick(queue, endpointName, functionName) {
+    counter.inc({ route: queue.name, status: endpointName });
+    gauge.set({ route: this.name }, 1);
+    histogram.observe({ route: functionName }, 1);
+  }
+}`,
+  },
+  {
+    name: 'SCREAMING_CASE constants, whatever their words',
+    code: `${ESM}import { FALLBACK_TENANT_ID } from './defaults.js';
+counter.inc({ route: FALLBACK_TENANT_ID, status: 'n/a' });`,
+  },
+  {
+    name: 'values passed through a function named as a sanitiser',
+    code: `${ESM}function handle(req) { counter.inc({ route: normalizeUrl(req.originalUrl), status: sanitizePath(req.path) }); }`,
+  },
+  {
+    name: 'a label object filled in later with bounded values',
+    code: `${ESM}function handle(req, res) {
+  const labels = {};
+  const end = histogram.startTimer(labels);
+  labels.route = req.method;
+  labels.status = String(res.statusCode);
+  end();
+}`,
+  },
+  {
+    name: 'label names listed from a literal of the file',
+    code: `import { Counter } from 'prom-client';
+const DIMENSIONS = { region: 'eu', tier: 'gold' };
+const KINDS = ['a', 'b'];
+const c = new Counter({ name: 'c', help: 'h', labelNames: Object.keys(DIMENSIONS) });
+const d = new Counter({ name: 'd', help: 'h', labelNames: [...KINDS.map((k) => k)] });
+const names = ['status'];
+names.push('method');
+const e = new Counter({ name: 'e', help: 'h', labelNames: names });`,
+  },
+  {
+    name: 'label names held in variables named for a label',
+    code: `${ESM}function f(routeKey, statusLabel, route) { counter.inc({ [routeKey]: route, [statusLabel]: 'ok' }); }`,
+  },
+  {
+    name: 'a parameter annotated with a local literal union, whatever its name',
+    code: `${ESM}type Region = 'eu' | 'us';
+enum Tier { Gold, Silver }
+function f(hostKey: Region, sessionTier: Tier, userFlag: boolean) { counter.inc({ route: hostKey, status: sessionTier }); gauge.inc({ route: userFlag }); }`,
+  },
+  {
+    name: 'a label object type declared with literal values only',
+    code: `${ESM}interface OrderLabels { channel_id: 'web' | 'app'; route: string }
+function f(labels: OrderLabels) { counter.labels(labels).inc(); }`,
+  },
+  {
+    name: 'no metric: labels() without a child call, get() on a holder not named for metrics',
+    code: `import 'prom-client';
+function f(i18n, cache, userId) { i18n.labels(userId); cache.get('a').inc({ user: userId }); }`,
+  },
+  {
+    name: 'an injected client class without prom-client config, another package, a class of the file',
+    code: `import { Counter as OtherCounter } from 'other-metrics';
+class Gauge { set(_l: object, _v: number) {} }
+function f(lib, userId) {
+  new lib.Counter({ name: 'c' }).inc({ user: userId });
+  new OtherCounter({ name: 'o', help: 'h' }).inc({ user: userId });
+  new Gauge().set({ user: userId }, 1);
+}`,
+  },
+  {
+    name: 'label values iterated from an object of the program, unnamed',
+    code: `${ESM}function report(stats) { for (const [metric, value] of Object.entries(stats)) gauge.set({ route: metric }, value); }`,
+  },
+];
+
+const realInvalid: Invalid[] = [
+  {
+    name: 'metrics in a class field typed by a local interface (namespace import)',
+    code: `import * as prom from 'prom-client';
+interface ShopMetrics { orders?: prom.Counter<'buyer'>; basket: prom.Gauge<'buyer'> }
+class Shop {
+  protected stats: ShopMetrics = {} as ShopMetrics;
+  order(customerId: string) { this.stats.orders.inc({ buyer: customerId }); this.stats.basket.set({ buyer: customerId }, 2); }
+}`,
+    errors: Array.from({ length: 2 }, () => labelValue('buyer', '`customerId` looks like an id')),
+  },
+  {
+    name: 'metrics from a factory of the file that takes an injected client',
+    code: `import 'prom-client';
+const buildMetrics = (client, region) => ({
+  hits: new client.Counter({ name: \`hits_\${region}\`, help: 'Hits', labelNames: ['visitor'] }),
+});
+class Site {
+  declare metrics: ReturnType<typeof buildMetrics>;
+  static create(client, region) { const site = new Site(); site.metrics = buildMetrics(client, region); return site; }
+  visit(visitorId) { this.metrics.hits.inc({ visitor: visitorId }); }
+}
+const shared = buildMetrics(null, 'eu');
+function f(visitorId) { shared.hits.inc({ visitor: visitorId }); }`,
+    errors: [
+      metricName('`region` is interpolated into a template literal'),
+      labelValue('visitor', '`visitorId` looks like an id'),
+      labelValue('visitor', '`visitorId` looks like an id'),
+    ],
+  },
+  {
+    name: 'metrics in Maps and looked up by a runtime key',
+    code: `import { Counter, Gauge } from 'prom-client';
+const depth = new Map<string, Gauge>();
+const meters = new Map();
+meters.set('hits', new Counter({ name: 'hits', help: 'h' }));
+const all = { a: new Counter({ name: 'a', help: 'h' }), b: new Counter({ name: 'b', help: 'h' }) };
+function f(queue: string, workerId, req, kind: 'a' | 'b', sessionKey) {
+  depth.get(queue)!.set({ worker: workerId }, 1);
+  meters.get('hits').inc({ host: req.hostname });
+  all[kind].inc({ session: sessionKey });
+}`,
+    errors: [
+      labelValue('worker', '`workerId` looks like an id'),
+      labelValue('host', '`req.hostname` is request data'),
+      labelValue('session', '`sessionKey` looks like an id'),
+    ],
+  },
+  {
+    name: 'register.getSingleMetric()',
+    code: `import { register, Counter } from 'prom-client';
+function f(roomName: string) { (register.getSingleMetric('joins') as Counter).inc({ room: roomName }); }`,
+    errors: [labelValue('room', '`roomName` looks like an id')],
+  },
+  {
+    name: 'labels from a method of the class, with a spread of shared labels',
+    code: `import { Gauge } from 'prom-client';
+class Hub {
+  private base = { region: 'eu' };
+  private open = new Gauge({ name: 'open', help: 'h', labelNames: ['tenant', 'region'] });
+  private tags(tenantId: string) { return { tenant: tenantId, ...this.base }; }
+  connect(tenantId: string) { this.open.inc(this.tags(tenantId)); }
+  disconnect(tenantId: string) { this.open.dec(this.tags(tenantId), 1); }
+}`,
+    errors: Array.from({ length: 2 }, () => labelValue('tenant', '`tenantId` looks like an id')),
+  },
+  {
+    name: 'a label object filled in later, by property writes and Object.assign',
+    code: `${ESM}function labelsFor(accountId: string, extra) {
+  const labels = {} as Record<string, string>;
+  labels.route = 'POST';
+  labels.status = accountId;
+  return labels;
+}
+function f(accountId: string, req) {
+  counter.labels(labelsFor(accountId, null)).inc();
+  const more = { route: '/a' };
+  Object.assign(more, { status: req.query.tab });
+  counter.inc(more);
+}`,
+    errors: [labelValue('status', '`accountId` looks like an id'), labelValue('status', '`req.query.tab` is request data')],
+  },
+  {
+    name: 'spread of labels held on this',
+    code: `import { Counter } from 'prom-client';
+class Link {
+  sent = new Counter({ name: 'sent', help: 'h' });
+  constructor(peerAddress: string) { this.peerLabels = { peer: peerAddress }; }
+  send() { this.sent.inc({ ...this.peerLabels, kind: 'data' }); }
+}`,
+    errors: [labelValue('peer', '`peerAddress` looks like an id')],
+  },
+  {
+    name: 'a label object parameter whose declared type has an id-like string label',
+    code: `${ESM}interface VisitLabels { visitor_id: string; page: 'home' | 'cart' }
+type Wrapped = Partial<VisitLabels>;
+function record(l: VisitLabels, w: Wrapped) { counter.labels(l).inc(); gauge.inc(w); }`,
+    errors: Array.from({ length: 2 }, () => value('label `visitor_id` is declared as `string` and looks like an id')),
+  },
+  {
+    name: 'metrics recognised by use: labels(…) followed by a child call, get() on a metrics holder',
+    code: `import { registry } from './registry.js';
+function f(clientIp: string, targetUrl: string, stats) {
+  registry.get('hits').labels({ client: clientIp }).inc();
+  stats.labels(targetUrl).observe(1);
+  registry.metrics.get('closed').inc({ url: targetUrl });
+}`,
+    errors: [
+      labelValue('client', '`clientIp` looks like an id'),
+      value('`targetUrl` looks like an id'),
+      labelValue('url', '`targetUrl` looks like an id'),
+    ],
+  },
+  {
+    name: 'a metric of a class field assigned in the constructor, read by multi-line chains',
+    code: `import { Histogram } from 'prom-client';
+class Api {
+  constructor() { this.latency = new Histogram({ name: 'latency', help: 'h', labelNames: ['endpoint'] }); }
+  call() {
+    const end = this
+      .latency
+      .startTimer();
+    end({ endpoint: this.currentUrl.split('?')[0].trim() });
+  }
+}`,
+    errors: [labelValue('endpoint', '`this.currentUrl` looks like an id')],
+  },
+  {
+    name: 'a label factory out of sight, given an error message',
+    code: `${ESM}import { errorLabels } from './labels.js';
+const handlers = {
+  error: (event: WebSocket.ErrorEvent) => { counter.labels(errorLabels(event.message)).inc(); },
+};`,
+    errors: [value('the labels are built by `errorLabels(…)` from `event.message` is an error message')],
+  },
+  {
+    name: 'label names built at runtime: spread of Object.keys, push.apply, map over options',
+    code: `import { Summary, Histogram, Counter } from 'prom-client';
+function setup(opts, rows) {
+  const custom = Object.keys(opts.customLabels ?? {});
+  const a = new Histogram({ name: 'a', help: 'h', labelNames: ['route', ...custom] });
+  const names = ['status'];
+  names.push.apply(names, Object.keys(opts.extra));
+  const b = new Summary({ name: 'b', help: 'h', labelNames: names });
+  const c = new Counter({ name: 'c', help: 'h', labelNames: rows.map((row) => row.column) });
+}`,
+    errors: [
+      labelName('the label names come from `Object.keys(opts.customLabels ?? {})`, built at runtime'),
+      labelName('the label names come from `Object.keys(opts.extra)`, built at runtime'),
+      labelName('the label names come from `rows.map((row) => row.column)`, built at runtime'),
+    ],
+  },
+  {
+    name: 'metric names from an identifier, directly and through a variable',
+    code: `import { Counter, Gauge } from 'prom-client';
+function setup(networkIdentifier: string) {
+  const metricName = \`provider_calls_\${networkIdentifier}\`;
+  const a = new Counter({ name: metricName, help: 'h' });
+  const b = new Gauge({ name: \`balance_\${networkIdentifier}\`, help: 'h' });
+}`,
+    errors: Array.from({ length: 2 }, () => metricName('`networkIdentifier` looks like an id')),
+  },
+  {
+    name: 'names that say a value is one of many: topic, channel, key, symbol, pair, feed, host, user names',
+    code: `${ESM}function f(topic, channelName, cacheKey, symbol, tradingPair, feed, host, user) {
+  counter.inc({ a: topic, b: channelName, c: cacheKey, d: symbol, e: tradingPair, f: feed, g: host, h: user });
+}`,
+    errors: ['topic', 'channelName', 'cacheKey', 'symbol', 'tradingPair', 'feed', 'host', 'user'].map((name, i) =>
+      labelValue('abcdefgh'[i]!, `\`${name}\` looks like an id`),
+    ),
+  },
+  {
+    name: 'positional label values read from the request',
+    code: `${ESM}function handle(req) { counter.labels(req.params.room, 'ok').inc(); }`,
+    errors: [value('`req.params.room` is request data')],
+  },
+];
+
+runBoth({ valid: realValid, invalid: realInvalid });
+
 // -- CommonJS and plain JavaScript files ---------------------------------------------------------
 
 const commonJs = { ...commonJsLanguageOptions };
