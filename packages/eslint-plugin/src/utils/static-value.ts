@@ -76,7 +76,7 @@ const ID_WORDS = new Set([
   'url', 'urls', 'uri', 'href', 'path', 'pathname',
   'username', 'phone', 'timestamp', 'identifier',
   // Names of things there are as many of as users make: one series each.
-  'user', 'key', 'host', 'hostname', 'topic', 'channel', 'room', 'session', 'feed', 'pair', 'symbol',
+  'user', 'key', 'host', 'topic', 'channel', 'room', 'session', 'feed', 'pair', 'symbol',
 ]);
 
 /**

@@ -538,6 +538,11 @@ function setup(config) {
 }`,
   },
   {
+    name: 'the process host name is one value per process',
+    code: `${ESM}import os from 'node:os';
+counter.inc({ route: os.hostname(), status: 'up' });`,
+  },
+  {
     name: 'SCREAMING_CASE constants, whatever their words',
     code: `${ESM}import { FALLBACK_TENANT_ID } from './defaults.js';
 counter.inc({ route: FALLBACK_TENANT_ID, status: 'n/a' });`,
