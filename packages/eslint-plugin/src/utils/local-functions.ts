@@ -94,10 +94,16 @@ export function calledFunction(sourceCode: SourceCode, callee: TSESTree.Node): F
   return undefined;
 }
 
+const returnsCache = new WeakMap<FunctionNode, TSESTree.Expression[]>();
+
 /** What `fn` itself returns (not its nested functions): the expression body of an arrow, or each `return x`. */
 export function returnedExpressions(sourceCode: SourceCode, fn: FunctionNode): TSESTree.Expression[] {
   if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
+  // Nodes belong to one parse, so the answer never goes stale; rules ask about the same factory often.
+  const cached = returnsCache.get(fn);
+  if (cached) return cached;
   const found: TSESTree.Expression[] = [];
+  returnsCache.set(fn, found);
   const visit = (node: TSESTree.Node): void => {
     if (node.type === AST_NODE_TYPES.ReturnStatement) {
       if (node.argument) found.push(node.argument);
