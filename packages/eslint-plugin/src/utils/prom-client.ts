@@ -3,13 +3,18 @@ import type * as ts from 'typescript';
 import {
   destructuredPath,
   matchesConfiguredName,
+  lastName,
   matchesModuleExport,
   resolveModuleReference,
   resolveVariable,
   skipTypeWrappers,
   staticKeyName,
   staticPropertyName,
+  type ModuleReference,
 } from './module-bindings.js';
+import { splitIdentifierWords } from './static-value.js';
+import { declaredTypeOf, namedType, propertyType, unwrapType } from './declared-types.js';
+import { calledFunction, isNode, returnedExpressions, thisOwner } from './local-functions.js';
 import { getTypeServices, type AnyRuleContext } from './type-services.js';
 
 const { DefinitionType } = TSESLint.Scope;
@@ -62,6 +67,17 @@ export interface MetricConfig {
   readonly unreadable: readonly TSESTree.Node[];
 }
 
+/**
+ * What an imported binding is, as a module summary can tell: a metric of a known class, a metric
+ * of unknown class (`'metric'`), or a collection of metrics (`'metrics'`: its properties, elements
+ * and `.get(…)` results are metrics, e.g. an exported `{ requests: new Counter(…) }` or a wrapper
+ * class instance with a `get(name)` accessor).
+ */
+export type MetricKind = MetricClass | 'metric' | 'metrics';
+
+/** Answers for imports of other modules; see {@link PromClientOptions.resolveImportedMetric}. */
+export type ImportedMetricResolver = (reference: ModuleReference) => MetricKind | undefined;
+
 export interface PromClientOptions {
   /**
    * Functions whose call returns a prom-client metric: a bare name matches the callee's last
@@ -71,6 +87,24 @@ export interface PromClientOptions {
   readonly additionalMetricFactories?: readonly string[];
   /** Follows constants to their literal (the static-value evaluator's `resolveLiteral`). */
   readonly resolveLiteral: (node: TSESTree.Node) => TSESTree.Node;
+  /**
+   * What an imported binding holds, for bindings imported from other modules (never asked about
+   * `prom-client` itself). The tracker reads one file only, so a metric created in another module
+   * and imported (`import { requests } from './metrics'`) is unknown unless this says otherwise; a
+   * cross-module summary plugs in here. The default answers `undefined` ("unknown") for everything.
+   * Asked with the full path (`['metrics', 'requests']` for `metrics.requests` of a named import)
+   * and, when that is unknown, with the path of the holder (`['metrics']`), where `'metrics'` makes
+   * the member a metric.
+   */
+  readonly resolveImportedMetric?: ImportedMetricResolver;
+  /**
+   * Also recognise metrics by how the file uses them, where nothing in the file says where they
+   * come from: `x.labels(…).inc()` (only a prom-client metric has a `labels()` child with these
+   * methods) and `.get(…)`/`[…]` on a holder named like a collection of metrics (`metrics`,
+   * `counters`, `gauges`, `histograms`, `summaries`). Off by default: a guess, fit for a rule about
+   * label values, which also needs an evidently unbounded value before it reports.
+   */
+  readonly inferFromUsage?: boolean;
 }
 
 export interface PromClientTracker {
@@ -82,6 +116,11 @@ export interface PromClientTracker {
   labelInputs(call: TSESTree.CallExpression): LabelInput[];
   /** Reads `name`, `labelNames` and `enableExemplars` from a metric's config argument. */
   readConfig(config: TSESTree.Node): MetricConfig;
+  /**
+   * The expressions a variable or property is given in this file (initialiser and assignments;
+   * class fields and `this.x = …`; properties of the object literal it is bound to).
+   */
+  valuesOf(node: TSESTree.Identifier | TSESTree.MemberExpression): TSESTree.Node[];
 }
 
 /** Methods that take a label object as their first argument when given one. */
@@ -92,6 +131,13 @@ const AMOUNT_METHODS = new Set(['inc', 'dec', 'set', 'observe']);
 const EXEMPLAR_KEYS = new Set(['labels', 'value', 'exemplarLabels']);
 
 const MAX_DEPTH = 8;
+
+/** Methods of a `labels()` child: `x.labels(…).inc()` proves `x` is a metric. */
+const CHILD_METHODS = new Set(['inc', 'dec', 'set', 'observe', 'startTimer', 'setToCurrentTime', 'zero', 'reset', 'remove']);
+/** Last words of names that hold several metrics: `metrics.get('x')`, `this.counters[name]`. */
+const COLLECTION_WORDS = new Set(['metrics', 'counters', 'gauges', 'histograms', 'summaries', 'meters', 'instruments']);
+/** prom-client's config keys; `{ name, help }` together are its signature. */
+const CONFIG_SIGNATURE = ['name', 'help'] as const;
 
 function isMetricClass(name: string | undefined): name is MetricClass {
   return (METRIC_CLASSES as readonly string[]).includes(name ?? '');
@@ -112,14 +158,41 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
   const classCache = new Map<TSESTree.Node, ClassMembers>();
   const classifyCache = new Map<TSESTree.Node, PromClientValue | undefined>();
   const inProgress = new Set<TSESTree.Node>();
+  const collectionCache = new Map<TSESTree.Node, boolean>();
   // Timer end functions only exist where `startTimer` is written; skips a lookup per call elsewhere.
   const mentionsStartTimer = sourceCode.text.includes('startTimer');
 
-  function metricClassOfConstructor(callee: TSESTree.Node): MetricClass | undefined {
+  function metricClassOfConstructor(callee: TSESTree.Node, config: TSESTree.Node | undefined): MetricClass | undefined {
     const reference = resolveModuleReference(sourceCode, callee);
-    return METRIC_CLASSES.find((name) =>
+    const exported = METRIC_CLASSES.find((name) =>
       matchesModuleExport(reference, { module: PROM_CLIENT_MODULE, path: [name] }),
     );
+    if (exported) return exported;
+    const imported = reference && importedKind(reference);
+    if (imported && imported !== 'metrics') return isMetricClass(imported) ? imported : undefined;
+    // Another package's `Counter`, or a class of this file: not prom-client.
+    if (reference && !reference.module.startsWith('.')) return undefined;
+    const inner = skipTypeWrappers(callee);
+    if (inner.type === AST_NODE_TYPES.Identifier && resolveVariable(sourceCode, inner)?.defs.some((def) => def.type === DefinitionType.ClassName)) {
+      return undefined;
+    }
+    // prom-client reached another way (`new this.deps.client.Histogram(…)`, `new metrics.client.Counter(…)`
+    // with an injected client): its class names with its `{ name, help }` config.
+    const name = callee.type === AST_NODE_TYPES.MemberExpression || callee.type === AST_NODE_TYPES.Identifier ? lastName(callee) : undefined;
+    return isMetricClass(name) && config && hasPromClientConfigShape(config) ? name : undefined;
+  }
+
+  function hasPromClientConfigShape(config: TSESTree.Node): boolean {
+    const object = options.resolveLiteral(config);
+    if (object.type !== AST_NODE_TYPES.ObjectExpression) return false;
+    const keys = new Set(object.properties.map((p) => (p.type === AST_NODE_TYPES.Property ? staticKeyName(p) : undefined)));
+    return CONFIG_SIGNATURE.every((key) => keys.has(key));
+  }
+
+  /** What the injected resolver says about an import of another module; undefined for prom-client itself. */
+  function importedKind(reference: ModuleReference): MetricKind | undefined {
+    if (!options.resolveImportedMetric || reference.module === PROM_CLIENT_MODULE) return undefined;
+    return options.resolveImportedMetric(reference);
   }
 
   function isFactoryCall(call: TSESTree.CallExpression): boolean {
@@ -130,9 +203,10 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
 
   function constructedMetric(node: TSESTree.NewExpression | TSESTree.CallExpression): PromClientValue | undefined {
     const [config] = node.arguments;
-    const withConfig = config && config.type !== AST_NODE_TYPES.SpreadElement ? { config } : {};
+    const configNode = config && config.type !== AST_NODE_TYPES.SpreadElement ? config : undefined;
+    const withConfig = configNode ? { config: configNode } : {};
     if (node.type === AST_NODE_TYPES.NewExpression) {
-      const metricClass = metricClassOfConstructor(node.callee);
+      const metricClass = metricClassOfConstructor(node.callee, configNode);
       return metricClass ? { kind: 'metric', metricClass, ...withConfig } : undefined;
     }
     return isFactoryCall(node) ? { kind: 'metric', ...withConfig } : undefined;
@@ -160,30 +234,169 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
         const constructed = constructedMetric(node);
         if (constructed) return constructed;
         const callee = skipTypeWrappers(node.callee);
-        if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
-        const method = staticPropertyName(callee);
-        if (method !== 'labels' && method !== 'startTimer') return undefined;
-        const receiver = classify(callee.object, depth + 1);
-        if (method === 'labels') return receiver?.kind === 'metric' ? childOf(receiver.metricClass) : undefined;
-        return receiver?.kind === 'metric' || receiver?.kind === 'child' ? { kind: 'timerEnd' } : undefined;
+        const method = callee.type === AST_NODE_TYPES.MemberExpression ? staticPropertyName(callee) : undefined;
+        if (callee.type === AST_NODE_TYPES.MemberExpression && (method === 'labels' || method === 'startTimer')) {
+          const receiver = classify(callee.object, depth + 1) ?? (method === 'labels' ? metricByUsage(node) : undefined);
+          if (method === 'labels') return receiver?.kind === 'metric' ? childOf(receiver.metricClass) : undefined;
+          return receiver?.kind === 'metric' || receiver?.kind === 'child' ? { kind: 'timerEnd' } : undefined;
+        }
+        // `register.getSingleMetric('x')`: whatever it finds is a metric (or undefined).
+        if (method === 'getSingleMetric') return { kind: 'metric' };
+        // `metrics.get('requests')` on a Map or registry of metrics.
+        if (callee.type === AST_NODE_TYPES.MemberExpression && method === 'get' && isCollection(callee.object, depth + 1)) {
+          return { kind: 'metric' };
+        }
+        // A factory or accessor of this file: what it returns.
+        const fn = calledFunction(sourceCode, callee);
+        return fn ? firstClassified(returnedExpressions(sourceCode, fn), depth) : undefined;
       }
       case AST_NODE_TYPES.LogicalExpression:
-        // `registry.getSingleMetric(name) ?? new Counter(…)`
-        return classify(node.left, depth + 1) ?? classify(node.right, depth + 1);
+        // `registry.getSingleMetric(name) ?? new Counter(…)`: the constructed side knows the class and config.
+        return classify(node.right, depth + 1) ?? classify(node.left, depth + 1);
       case AST_NODE_TYPES.ConditionalExpression:
         return classify(node.consequent, depth + 1) ?? classify(node.alternate, depth + 1);
       case AST_NODE_TYPES.AssignmentExpression:
         return node.operator === '=' ? classify(node.right, depth + 1) : undefined;
       case AST_NODE_TYPES.Identifier:
       case AST_NODE_TYPES.MemberExpression:
-        for (const value of valuesOf(node, depth)) {
-          const result = classify(value, depth + 1);
-          if (result) return result;
-        }
-        return undefined;
+        return firstClassified(valuesOf(node, depth), depth) ?? classifyHolder(node, depth);
       default:
         return undefined;
     }
+  }
+
+  function firstClassified(values: readonly TSESTree.Node[], depth: number): PromClientValue | undefined {
+    for (const value of values) {
+      const result = classify(value, depth + 1);
+      if (result) return result;
+    }
+    return undefined;
+  }
+
+  /**
+   * A variable or property whose writes say nothing: its declared type (`requests: Counter<'a'>`,
+   * `metrics: { [k: string]: Gauge }`), an import the resolver knows, or an element of a collection
+   * of metrics (`metrics[name]`, `this.metrics.requests` when `this.metrics` holds metrics).
+   */
+  function classifyHolder(node: TSESTree.Identifier | TSESTree.MemberExpression, depth: number): PromClientValue | undefined {
+    const declared = declaredTypeOf(sourceCode, node);
+    const byType = declared && metricOfType(declared);
+    if (byType) return byType;
+    const reference = resolveModuleReference(sourceCode, node);
+    if (reference) {
+      const kind = importedKind(reference);
+      if (kind && kind !== 'metrics') return isMetricClass(kind) ? { kind: 'metric', metricClass: kind } : { kind: 'metric' };
+      if (reference.path.length > 0 && importedKind({ ...reference, path: reference.path.slice(0, -1) }) === 'metrics') {
+        return { kind: 'metric' };
+      }
+    }
+    if (node.type === AST_NODE_TYPES.MemberExpression && isCollection(node.object, depth + 1)) return { kind: 'metric' };
+    return undefined;
+  }
+
+  /** A declared type naming prom-client's `Counter`/… (`prom.Gauge<'a'>`, `Histogram | undefined`) or its child type. */
+  function metricOfType(type: TSESTree.TypeNode): PromClientValue | undefined {
+    for (const part of unwrapType(sourceCode, type)) {
+      if (part.type !== AST_NODE_TYPES.TSTypeReference) continue;
+      const named = namedType(sourceCode, part);
+      if (named.kind !== 'import') continue;
+      const { reference } = named;
+      if (reference.module === PROM_CLIENT_MODULE) {
+        const path = reference.path[0] === 'default' ? reference.path.slice(1) : reference.path;
+        if (path.length === 1 && isMetricClass(path[0])) return { kind: 'metric', metricClass: path[0] };
+        if (path.length === 2 && isMetricClass(path[0]) && path[1] === 'Internal') return childOf(path[0]);
+        continue;
+      }
+      const kind = importedKind(reference);
+      if (kind && kind !== 'metrics') return isMetricClass(kind) ? { kind: 'metric', metricClass: kind } : { kind: 'metric' };
+    }
+    return undefined;
+  }
+
+  /**
+   * True when the members of `node` are metrics: an object or array literal holding one, a `Map`
+   * given one with `set`, a declared `Record<string, Counter>`/`Map<string, Gauge>`/`Counter[]`, an
+   * import the resolver calls `'metrics'`, or (inferFromUsage) a holder named like one.
+   */
+  function isCollection(node: TSESTree.Node, depth: number): boolean {
+    const inner = skipTypeWrappers(node);
+    if (depth > MAX_DEPTH) return false;
+    const cached = collectionCache.get(inner);
+    if (cached !== undefined) return cached;
+    collectionCache.set(inner, false);
+    const result = isCollectionUncached(inner, depth);
+    collectionCache.set(inner, result);
+    return result;
+  }
+
+  function isCollectionUncached(node: TSESTree.Node, depth: number): boolean {
+    const isReference = node.type === AST_NODE_TYPES.Identifier || node.type === AST_NODE_TYPES.MemberExpression;
+    const holders = isReference ? [node, ...valuesOf(node, depth + 1)] : [node];
+    for (const holder of holders.flatMap((h) => withReturnedValues(h))) {
+      const literal = options.resolveLiteral(holder);
+      if (literal.type === AST_NODE_TYPES.ObjectExpression) {
+        const values = literal.properties.flatMap((p) => (p.type === AST_NODE_TYPES.Property ? [p.value] : []));
+        if (values.some((value) => classify(value, depth + 1)?.kind === 'metric')) return true;
+      }
+      if (literal.type === AST_NODE_TYPES.ArrayExpression) {
+        const elements = literal.elements.filter((e): e is TSESTree.Expression => e !== null && e.type !== AST_NODE_TYPES.SpreadElement);
+        if (elements.some((element) => classify(element, depth + 1)?.kind === 'metric')) return true;
+      }
+      if (literal.type === AST_NODE_TYPES.NewExpression && literal.typeArguments) {
+        const held = literal.typeArguments.params.at(-1);
+        if (held && metricOfType(held)) return true;
+      }
+    }
+    if (node.type === AST_NODE_TYPES.Identifier) {
+      const variable = resolveVariable(sourceCode, node);
+      if (variable && mapSetValues(variable).some((value) => classify(value, depth + 1)?.kind === 'metric')) return true;
+    }
+    if (!isReference) return false;
+    const declared = declaredTypeOf(sourceCode, node);
+    const element = declared && propertyType(sourceCode, declared, undefined);
+    if (element && metricOfType(element)) return true;
+    const reference = resolveModuleReference(sourceCode, node);
+    if (reference && importedKind(reference) === 'metrics') return true;
+    if (!options.inferFromUsage) return false;
+    const name = lastName(node);
+    return name !== undefined && COLLECTION_WORDS.has(splitIdentifierWords(name).at(-1) ?? '');
+  }
+
+  /** `registry.set(name, value)` anywhere in the file: the values a Map variable is given. */
+  function mapSetValues(variable: Variable): TSESTree.Node[] {
+    return variable.references.flatMap((reference) => {
+      const member = reference.identifier.parent;
+      if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== reference.identifier) return [];
+      const call = member.parent;
+      if (staticPropertyName(member) !== 'set' || call.type !== AST_NODE_TYPES.CallExpression || call.callee !== member) return [];
+      const value = call.arguments[1];
+      return value && value.type !== AST_NODE_TYPES.SpreadElement ? [value] : [];
+    });
+  }
+
+  /** A holder and, when it is a call of a function of this file, what that function returns. */
+  function withReturnedValues(holder: TSESTree.Node): TSESTree.Node[] {
+    const inner = skipTypeWrappers(holder);
+    if (inner.type !== AST_NODE_TYPES.CallExpression) return [holder];
+    const fn = calledFunction(sourceCode, inner.callee);
+    return fn ? [holder, ...returnedExpressions(sourceCode, fn)] : [holder];
+  }
+
+  /**
+   * (inferFromUsage) `x.labels(…).inc()`: only a prom-client metric has a `labels()` whose result
+   * takes `inc`/`set`/`observe`/`startTimer`…, so `x` is one even when its origin is out of sight.
+   */
+  function metricByUsage(labelsCall: TSESTree.CallExpression): PromClientValue | undefined {
+    if (!options.inferFromUsage) return undefined;
+    let outer: TSESTree.Node = labelsCall;
+    while (outer.parent?.type === AST_NODE_TYPES.ChainExpression || outer.parent?.type === AST_NODE_TYPES.TSNonNullExpression) outer = outer.parent;
+    const member = outer.parent;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== outer) return undefined;
+    const method = staticPropertyName(member);
+    const call = member.parent;
+    return method !== undefined && CHILD_METHODS.has(method) && call.type === AST_NODE_TYPES.CallExpression && call.callee === member
+      ? { kind: 'metric' }
+      : undefined;
   }
 
   /** Typed: a value whose declared type is prom-client's `Counter`/… or a child (`Counter.Internal`). */
@@ -245,7 +458,7 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
     const holders = object.type === AST_NODE_TYPES.Identifier || object.type === AST_NODE_TYPES.MemberExpression
       ? [object, ...valuesOf(object, depth + 1)]
       : [object];
-    for (const holder of holders) {
+    for (const holder of holders.flatMap((h) => withReturnedValues(h))) {
       const literal = options.resolveLiteral(holder);
       if (literal.type !== AST_NODE_TYPES.ObjectExpression) continue;
       for (const property of literal.properties) {
@@ -274,33 +487,6 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
       const assignment = member.parent;
       return assignment.type === AST_NODE_TYPES.AssignmentExpression && assignment.left === member ? [assignment.right] : [];
     });
-  }
-
-  /** The class (and whether statically) a `this` refers to, looking through arrow functions. */
-  function thisOwner(node: TSESTree.ThisExpression): { classNode: TSESTree.ClassDeclaration | TSESTree.ClassExpression; isStatic: boolean } | undefined {
-    let child: TSESTree.Node = node;
-    for (let parent: TSESTree.Node | undefined = node.parent; parent; child = parent, parent = parent.parent) {
-      switch (parent.type) {
-        case AST_NODE_TYPES.ArrowFunctionExpression:
-          continue;
-        case AST_NODE_TYPES.FunctionDeclaration:
-          return undefined;
-        case AST_NODE_TYPES.FunctionExpression:
-          if (parent.parent.type === AST_NODE_TYPES.MethodDefinition && parent.parent.value === parent) continue;
-          if (parent.parent.type === AST_NODE_TYPES.PropertyDefinition && parent.parent.value === parent) continue;
-          return undefined;
-        case AST_NODE_TYPES.MethodDefinition:
-        case AST_NODE_TYPES.PropertyDefinition:
-        case AST_NODE_TYPES.AccessorProperty:
-          if (child === parent.key) return undefined;
-          return { classNode: parent.parent.parent, isStatic: parent.static };
-        case AST_NODE_TYPES.StaticBlock:
-          return { classNode: parent.parent.parent, isStatic: true };
-        default:
-          continue;
-      }
-    }
-    return undefined;
   }
 
   /** Class fields and `this.x = …` assignments of a class, per instance/static side. */
@@ -371,7 +557,7 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
     ) {
       return isTimerEnd(callee) ? firstLabelSet(args) : [];
     }
-    const receiver = classify(callee.object);
+    const receiver = classify(callee.object) ?? (method === 'labels' ? metricByUsage(call) : undefined);
     if (receiver?.kind !== 'metric') return [];
     if (method === 'labels') {
       if (args.length === 1 && args[0]!.type !== AST_NODE_TYPES.SpreadElement) return [{ kind: 'labelSetOrValue', node: args[0]! }];
@@ -464,7 +650,7 @@ export function createPromClientTracker(context: AnyRuleContext, options: PromCl
     return { ...(name && { name }), ...(labelNames && { labelNames }), ...(exemplars !== undefined && { exemplars }), unreadable };
   }
 
-  return { constructedMetric, classify: (node) => classify(node), labelInputs, readConfig };
+  return { constructedMetric, classify: (node) => classify(node), labelInputs, readConfig, valuesOf: (node) => valuesOf(node, 0) };
 }
 
 function childOf(metricClass: MetricClass | undefined): PromClientValue {
@@ -479,19 +665,28 @@ function isStartTimerCall(node: TSESTree.Node): node is TSESTree.CallExpression 
   );
 }
 
-function isNode(value: unknown): value is TSESTree.Node {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
-}
+/**
+ * Signs of prom-client use without its name (`inferFromUsage`): a `labels()` call, a registry
+ * lookup, a metric class constructed with any receiver (an injected client), or `.get(…)` on a
+ * holder named like a collection of metrics.
+ */
+const USAGE_SIGNS = /\.labels\s*\(|getSingleMetric|\bnew\s+[\w$.]*\b(?:Counter|Gauge|Histogram|Summary)\s*\(|\b(?:metrics|counters|gauges|histograms|summaries)\s*\??\.\s*get\s*\(/i;
 
 /**
  * Cheap pre-check so files that never touch prom-client cost nothing: the file mentions
  * `prom-client` or a configured factory, or (typed) the program contains prom-client's types,
- * through which a metric can reach this file as a typed parameter.
+ * through which a metric can reach this file as a typed parameter. With `inferFromUsage`, also
+ * a file showing {@link USAGE_SIGNS}.
  */
-export function mayUsePromClient(context: AnyRuleContext, additionalMetricFactories: readonly string[] = []): boolean {
+export function mayUsePromClient(
+  context: AnyRuleContext,
+  additionalMetricFactories: readonly string[] = [],
+  options: { readonly inferFromUsage?: boolean } = {},
+): boolean {
   const text = context.sourceCode.text;
   if (text.includes(PROM_CLIENT_MODULE)) return true;
   if (additionalMetricFactories.some((factory) => text.includes(factory.split('.').at(-1) ?? factory))) return true;
+  if (options.inferFromUsage && USAGE_SIGNS.test(text)) return true;
   const program = context.sourceCode.parserServices?.program;
   return program ? programIncludesPromClient(program) : false;
 }

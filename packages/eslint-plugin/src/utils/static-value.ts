@@ -10,6 +10,7 @@ import {
   staticKeyName,
   staticPropertyName,
 } from './module-bindings.js';
+import { declaredTypeOf, unwrapType } from './declared-types.js';
 import { getTypeServices, type AnyRuleContext } from './type-services.js';
 
 const { DefinitionType } = TSESLint.Scope;
@@ -41,6 +42,8 @@ export interface StaticValueOptions {
   readonly allowedNames?: readonly string[];
   /** Property names whose values are known to be bounded (`req.method`, `res.statusCode`). */
   readonly boundedProperties?: readonly string[];
+  /** More names accepted as static, by rule: e.g. `prefix`/`namespace` in metric names. */
+  readonly isAllowedName?: (name: string) => boolean;
 }
 
 export interface StaticValueEvaluator {
@@ -71,7 +74,24 @@ const ID_WORDS = new Set([
   'ip', 'ips', 'ipv4', 'ipv6', 'addr', 'address',
   'token', 'jwt', 'nonce',
   'url', 'urls', 'uri', 'href', 'path', 'pathname',
-  'username', 'phone', 'timestamp',
+  'username', 'phone', 'timestamp', 'identifier',
+  // Names of things there are as many of as users make: one series each.
+  'user', 'key', 'host', 'topic', 'channel', 'room', 'session', 'feed', 'pair', 'symbol',
+]);
+
+/**
+ * Words that make a following `name` unbounded: `userName`, `channel_name`, `roomName`, `hostName`.
+ * A bare `name` (a queue, endpoint, transport or metric type named in code or config) is not.
+ */
+const NAMED_ENTITY_WORDS = new Set([
+  'user', 'channel', 'room', 'topic', 'host', 'feed', 'pair', 'symbol', 'session', 'file', 'client',
+  'customer', 'account', 'device', 'peer', 'job', 'display', 'first', 'last', 'full', 'nick',
+]);
+
+/** First words of functions that map a value onto a fixed set: `normalizePath(req)`, `sanitizeRoute(url)`. */
+const SANITISER_WORDS = new Set([
+  'normalize', 'normalise', 'sanitize', 'sanitise', 'mask', 'redact', 'bucket', 'classify', 'categorize',
+  'categorise', 'group', 'template',
 ]);
 
 /**
@@ -89,10 +109,22 @@ export function splitIdentifierWords(name: string): string[] {
  * `socket.id`, `accessToken`), or it is `userName`/`user_name`.
  */
 export function isIdLikeName(name: string): boolean {
+  if (isConstantName(name)) return false;
   const words = splitIdentifierWords(name);
   const last = words.at(-1);
   if (last === undefined) return false;
-  return ID_WORDS.has(last) || (last === 'name' && words.at(-2) === 'user');
+  return ID_WORDS.has(last) || ((last === 'name' || last === 'names') && NAMED_ENTITY_WORDS.has(words.at(-2) ?? ''));
+}
+
+/** `WARMUP_REQUEST_ID`, `DEFAULT_HOST`: SCREAMING_SNAKE_CASE names a constant, whatever its words say. */
+export function isConstantName(name: string): boolean {
+  return /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(name);
+}
+
+/** A function that maps its input onto a fixed set by its name: `normalizePath`, `sanitizeUrl`, `toRouteTemplate`. */
+export function isSanitiserName(name: string): boolean {
+  const words = splitIdentifierWords(name);
+  return words.length > 1 && SANITISER_WORDS.has(words[0] ?? '');
 }
 
 /** `req`, `request`, `incomingRequest`, `httpReq`, and Koa's `ctx`. */
@@ -128,7 +160,7 @@ const ERROR_WORDS = new Set(['err', 'error', 'exception', 'exc']);
 const DERIVING_METHODS = new Set([
   'toString', 'toLowerCase', 'toUpperCase', 'toLocaleLowerCase', 'toLocaleUpperCase', 'trim',
   'trimStart', 'trimEnd', 'normalize', 'slice', 'substring', 'substr', 'padStart', 'padEnd',
-  'toFixed', 'toPrecision', 'valueOf', 'concat', 'replace', 'replaceAll', 'at', 'charAt',
+  'toFixed', 'toPrecision', 'valueOf', 'concat', 'replace', 'replaceAll', 'at', 'charAt', 'split',
 ]);
 
 /** Methods returning a boolean: two values at most. */
@@ -192,7 +224,8 @@ interface AccessChain {
 export function createStaticValueEvaluator(context: AnyRuleContext, options: StaticValueOptions = {}): StaticValueEvaluator {
   const sourceCode = context.sourceCode;
   const types = getTypeServices(context);
-  const allowedNames = new Set(options.allowedNames ?? []);
+  const allowedNameSet = new Set(options.allowedNames ?? []);
+  const allowedNames = { has: (name: string) => allowedNameSet.has(name) || (options.isAllowedName?.(name) ?? false) };
   const boundedProperties = new Set(options.boundedProperties ?? []);
   const cache = new Map<TSESTree.Node, StaticValue>();
   const inProgress = new Set<TSESTree.Node>();
@@ -348,7 +381,7 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
       if (resolved.kind !== 'unknown') return resolved;
     }
     if (isErrorValue(node, variable)) return errorMessage(node);
-    if (hasBoundedType(node)) return STATIC;
+    if (hasBoundedType(node) || hasBoundedAnnotation(node)) return STATIC;
     if (isIdLikeName(node.name)) return idLike(node);
     return unknown(node);
   }
@@ -429,7 +462,44 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
     if (variable?.defs[0]?.type === DefinitionType.CatchClause) return true;
     const name = nameOf(node);
     if (name !== undefined && ERROR_WORDS.has(splitIdentifierWords(name).at(-1) ?? '')) return true;
-    return hasErrorType(node);
+    return hasErrorAnnotation(node) || hasErrorType(node);
+  }
+
+  /**
+   * Without types: a declared type written as literals (`kind: 'a' | 'b'`, a local alias of such a
+   * union, a local enum, `boolean`) bounds the value whatever its name says.
+   */
+  function hasBoundedAnnotation(node: TSESTree.Node): boolean {
+    const declared = declaredTypeOf(sourceCode, node);
+    return declared !== undefined && isBoundedAnnotation(declared);
+  }
+
+  function isBoundedAnnotation(type: TSESTree.TypeNode): boolean {
+    const parts = unwrapType(sourceCode, type);
+    return parts.length > 0 && parts.every((part) => {
+      switch (part.type) {
+        case AST_NODE_TYPES.TSLiteralType:
+          return part.literal.type !== AST_NODE_TYPES.TemplateLiteral || part.literal.expressions.length === 0;
+        case AST_NODE_TYPES.TSBooleanKeyword:
+          return true;
+        case AST_NODE_TYPES.TSTypeReference: {
+          const name = part.typeName.type === AST_NODE_TYPES.TSQualifiedName ? part.typeName.left : part.typeName;
+          if (name.type !== AST_NODE_TYPES.Identifier) return false;
+          return resolveVariable(sourceCode, name)?.defs.some((def) => def.type === DefinitionType.TSEnumName) ?? false;
+        }
+        default:
+          return false;
+      }
+    });
+  }
+
+  /** `(event: WebSocket.ErrorEvent)`, `(failure: HttpError)`: an error by its declared type's name. */
+  function hasErrorAnnotation(node: TSESTree.Node): boolean {
+    const declared = declaredTypeOf(sourceCode, node);
+    if (declared?.type !== AST_NODE_TYPES.TSTypeReference) return false;
+    const typeName = declared.typeName.type === AST_NODE_TYPES.TSQualifiedName ? declared.typeName.right : declared.typeName;
+    if (typeName.type !== AST_NODE_TYPES.Identifier) return false;
+    return splitIdentifierWords(typeName.name).some((word) => ERROR_WORDS.has(word));
   }
 
   /** For `.message`: also the customary `e`/`ex` names. */
@@ -445,6 +515,15 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
   // -- member access ----------------------------------------------------------------------------
 
   function evaluateMember(node: TSESTree.MemberExpression): StaticValue {
+    // `url.split('?')[0]`, `name.trim().length`: a part of a derived string is as bounded as the string.
+    const object = skipTypeWrappers(node.object);
+    if (object.type === AST_NODE_TYPES.CallExpression && object.callee.type === AST_NODE_TYPES.MemberExpression) {
+      const method = staticPropertyName(object.callee);
+      if (method !== undefined && DERIVING_METHODS.has(method)) {
+        const whole = evaluate(object);
+        if (whole.kind !== 'unknown') return whole;
+      }
+    }
     return evaluateChain(expandAliases(accessChain(node)), node);
   }
 
@@ -503,7 +582,7 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
     if (isRequestData(chainNames)) return requestData(node);
     const object = node.type === AST_NODE_TYPES.MemberExpression ? node.object : names.length === 1 ? root : undefined;
     if ((last === 'message' || last === 'stack') && object && isErrorObject(object)) return errorMessage(node);
-    if (hasBoundedType(node)) return STATIC;
+    if (hasBoundedType(node) || (node.type === AST_NODE_TYPES.MemberExpression && hasBoundedAnnotation(node))) return STATIC;
     if (last !== undefined && isIdLikeName(last)) return idLike(node);
     return unknown(node);
   }
@@ -640,8 +719,8 @@ export function createStaticValueEvaluator(context: AnyRuleContext, options: Sta
   function evaluateCall(node: TSESTree.CallExpression): StaticValue {
     const callee = skipTypeWrappers(node.callee);
     const calleeName = nameOf(callee);
-    // A sanitiser the user vouches for: `normalizeRoute(req.path)`.
-    if (calleeName !== undefined && allowedNames.has(calleeName)) return STATIC;
+    // A sanitiser the user vouches for (`normalizeRoute(req.path)`) or whose name says it is one.
+    if (calleeName !== undefined && (allowedNames.has(calleeName) || isSanitiserName(calleeName))) return STATIC;
     const [firstArgument] = node.arguments;
     if (callee.type === AST_NODE_TYPES.Identifier) {
       if (callee.name === 'Boolean' && isGlobalReference(sourceCode, callee, 'Boolean')) return STATIC;

@@ -21,6 +21,8 @@ const summary = new Summary({ name: 'size_bytes', help: 'Size', labelNames: ['ro
 `;
 
 const value = (reason: string) => ({ messageId: 'dynamicLabelValue' as const, data: { reason } });
+/** A dynamic value given to a named label: the message names the label. */
+const labelValue = (label: string, reason: string) => value(`label \`${label}\`: ${reason}`);
 const labelName = (reason: string) => ({ messageId: 'dynamicLabelName' as const, data: { reason } });
 const metricName = (reason: string) => ({ messageId: 'dynamicMetricName' as const, data: { reason } });
 const unknown = (subject: string, text: string) => ({ messageId: 'unknownValue' as const, data: { subject, text } });
@@ -173,22 +175,22 @@ const invalid: Invalid[] = [
   {
     name: 'template literal with a runtime part',
     code: `${ESM}function f(x) { counter.inc({ route: \`/users/\${x}\` }); }`,
-    errors: [value('`x` is interpolated into a template literal')],
+    errors: [labelValue('route', '`x` is interpolated into a template literal')],
   },
   {
     name: 'template literal interpolating an id names the id',
     code: `${ESM}function f(userId) { counter.inc({ route: \`/users/\${userId}\` }); }`,
-    errors: [value('`userId` looks like an id')],
+    errors: [labelValue('route', '`userId` looks like an id')],
   },
   {
     name: 'concatenation with a runtime part',
     code: `${ESM}function f(x) { counter.inc({ route: '/users/' + x }); }`,
-    errors: [value('`x` is concatenated into a string')],
+    errors: [labelValue('route', '`x` is concatenated into a string')],
   },
   {
     name: 'const bound to a dynamic value',
     code: `${ESM}function f(x) { const route = \`/u/\${x}\`; counter.inc({ route }); }`,
-    errors: [value('`x` is interpolated into a template literal')],
+    errors: [labelValue('route', '`x` is interpolated into a template literal')],
   },
   {
     name: 'id-like identifiers: camelCase, snake_case, acronyms, suffixes',
@@ -196,18 +198,22 @@ const invalid: Invalid[] = [
   counter.inc({ a: id, b: uid, c: userId, d: user_id, e: sessionId, f: clientIP, g: email, h: token, i: url, j: path, k: accessToken });
 }`,
     errors: ['id', 'uid', 'userId', 'user_id', 'sessionId', 'clientIP', 'email', 'token', 'url', 'path', 'accessToken'].map(
-      (name) => value(`\`${name}\` looks like an id`),
+      (name, i) => labelValue('abcdefghijk'[i]!, `\`${name}\` looks like an id`),
     ),
   },
   {
     name: 'id-like properties: socket.id, user.email, this.userId',
     code: `${ESM}function f(socket, user) { counter.inc({ a: socket.id, b: user.email, c: user.profile.ipAddress }); }`,
-    errors: [value('`socket.id` looks like an id'), value('`user.email` looks like an id'), value('`user.profile.ipAddress` looks like an id')],
+    errors: [
+      labelValue('a', '`socket.id` looks like an id'),
+      labelValue('b', '`user.email` looks like an id'),
+      labelValue('c', '`user.profile.ipAddress` looks like an id'),
+    ],
   },
   {
     name: 'id-like call results',
     code: `${ESM}function f(user) { counter.inc({ route: user.getId() }); }`,
-    errors: [value('`user.getId()` looks like an id')],
+    errors: [labelValue('route', '`user.getId()` looks like an id')],
   },
   {
     name: 'request data: Express, Fastify, Koa, Hono',
@@ -219,21 +225,21 @@ const invalid: Invalid[] = [
   summary.observe({ route: c.req.param('name') }, 1);
 }`,
     errors: [
-      value('`req.query.page` is request data'),
-      value("`req.headers['user-agent']` is request data"),
-      value('`req.params.name` is request data'),
-      value('`req.body.kind` is request data'),
-      value('`req.originalUrl` is request data'),
-      value('`request.headers.host` is request data'),
-      value('`ctx.request.query.sort` is request data'),
-      value("`req.get('referer')` is request data"),
-      value("`c.req.param('name')` is request data"),
+      labelValue('a', '`req.query.page` is request data'),
+      labelValue('b', "`req.headers['user-agent']` is request data"),
+      labelValue('c', '`req.params.name` is request data'),
+      labelValue('d', '`req.body.kind` is request data'),
+      labelValue('e', '`req.originalUrl` is request data'),
+      labelValue('route', '`request.headers.host` is request data'),
+      labelValue('route', '`ctx.request.query.sort` is request data'),
+      labelValue('route', "`req.get('referer')` is request data"),
+      labelValue('route', "`c.req.param('name')` is request data"),
     ],
   },
   {
     name: 'request data through destructuring and string methods',
     code: `${ESM}function handle(req) { const { query } = req; counter.inc({ route: query.page.toLowerCase() }); }`,
-    errors: [value('`query.page` is request data')],
+    errors: [labelValue('route', '`query.page` is request data')],
   },
   {
     name: 'error messages: .message, .stack, String(err), err.toString(), interpolated',
@@ -245,12 +251,12 @@ const invalid: Invalid[] = [
   run().catch((err) => gauge.inc({ route: \`failed: \${err}\` }));
 }`,
     errors: [
-      value('`e.message` is an error message'),
-      value('`e.stack` is an error message'),
-      value('`String(e)` is an error message'),
-      value('`e.toString()` is an error message'),
-      value('`error.message` is an error message'),
-      value('`err` is an error message'),
+      labelValue('a', '`e.message` is an error message'),
+      labelValue('b', '`e.stack` is an error message'),
+      labelValue('c', '`String(e)` is an error message'),
+      labelValue('d', '`e.toString()` is an error message'),
+      labelValue('route', '`error.message` is an error message'),
+      labelValue('route', '`err` is an error message'),
     ],
   },
   {
@@ -258,34 +264,34 @@ const invalid: Invalid[] = [
     code: `${ESM}import { v4 } from 'uuid';
 counter.inc({ a: Date.now(), b: new Date().toISOString(), c: Math.random(), d: crypto.randomUUID(), e: v4(), f: String(performance.now()) });`,
     errors: [
-      value('`Date.now()` is a timestamp or random value'),
-      value('`new Date().toISOString()` is a timestamp or random value'),
-      value('`Math.random()` is a timestamp or random value'),
-      value('`crypto.randomUUID()` is a timestamp or random value'),
-      value('`v4()` is a timestamp or random value'),
-      value('`performance.now()` is a timestamp or random value'),
+      labelValue('a', '`Date.now()` is a timestamp or random value'),
+      labelValue('b', '`new Date().toISOString()` is a timestamp or random value'),
+      labelValue('c', '`Math.random()` is a timestamp or random value'),
+      labelValue('d', '`crypto.randomUUID()` is a timestamp or random value'),
+      labelValue('e', '`v4()` is a timestamp or random value'),
+      labelValue('f', '`performance.now()` is a timestamp or random value'),
     ],
   },
   {
     name: 'a dynamic branch of a conditional or logical expression',
     code: `${ESM}function f(ok, userId) { counter.inc({ a: ok ? 'none' : userId, b: userId ?? 'anonymous' }); }`,
-    errors: [value('`userId` looks like an id'), value('`userId` looks like an id')],
+    errors: [labelValue('a', '`userId` looks like an id'), labelValue('b', '`userId` looks like an id')],
   },
   {
     name: 'a let assigned a dynamic value somewhere',
     code: `${ESM}function f(req) { let route = '/'; if (req) route = req.url; counter.inc({ route }); }`,
-    errors: [value('`req.url` is request data')],
+    errors: [labelValue('route', '`req.url` is request data')],
   },
   {
     name: 'a member of a mutated object literal is not trusted; its id-like name is',
     code: `${ESM}const LABELS = { userId: 'none' }; function f(id) { LABELS.userId = id; counter.inc({ route: LABELS.userId }); }`,
-    errors: [value('`LABELS.userId` looks like an id')],
+    errors: [labelValue('route', '`LABELS.userId` looks like an id')],
   },
   // -- every entry point -------------------------------------------------------------------------
   {
     name: 'labels(): positional values and an object',
     code: `${ESM}function f(userId, req) { counter.labels('/a', userId).inc(); gauge.labels({ route: req.path }).set(1); counter.labels(userId).inc(); }`,
-    errors: [value('`userId` looks like an id'), value('`req.path` is request data'), value('`userId` looks like an id')],
+    errors: [value('`userId` looks like an id'), labelValue('route', '`req.path` is request data'), value('`userId` looks like an id')],
   },
   {
     name: 'inc/dec/set/observe with a label object',
@@ -297,12 +303,12 @@ counter.inc({ a: Date.now(), b: new Date().toISOString(), c: Math.random(), d: c
   histogram.observe({ route: userId }, 0.5);
   summary.observe({ route: userId }, 10);
 }`,
-    errors: Array.from({ length: 6 }, () => value('`userId` looks like an id')),
+    errors: Array.from({ length: 6 }, () => labelValue('route', '`userId` looks like an id')),
   },
   {
     name: 'setToCurrentTime and zero',
     code: `${ESM}function f(userId) { gauge.setToCurrentTime({ route: userId }); histogram.zero({ route: userId }); }`,
-    errors: [value('`userId` looks like an id'), value('`userId` looks like an id')],
+    errors: [labelValue('route', '`userId` looks like an id'), labelValue('route', '`userId` looks like an id')],
   },
   {
     name: 'startTimer labels and the end function: stored, called directly, stored on this',
@@ -315,11 +321,11 @@ counter.inc({ a: Date.now(), b: new Date().toISOString(), c: Math.random(), d: c
 }
 class Job { start() { this.end = histogram.startTimer(); } finish(userId) { this.end({ route: userId }); } }`,
     errors: [
-      value('`userId` looks like an id'),
-      value('`req.url` is request data'),
-      value('`userId` looks like an id'),
-      value('`userId` looks like an id'),
-      value('`userId` looks like an id'),
+      labelValue('route', '`userId` looks like an id'),
+      labelValue('route', '`req.url` is request data'),
+      labelValue('route', '`userId` looks like an id'),
+      labelValue('route', '`userId` looks like an id'),
+      labelValue('route', '`userId` looks like an id'),
     ],
   },
   {
@@ -328,34 +334,34 @@ class Job { start() { this.end = histogram.startTimer(); } finish(userId) { this
   counter.inc({ labels: { route: userId }, value: 1, exemplarLabels: { traceId } });
   histogram.observe({ labels: { route: userId }, value: 0.1, exemplarLabels: { traceId } });
 }`,
-    errors: [value('`userId` looks like an id'), value('`userId` looks like an id')],
+    errors: [labelValue('route', '`userId` looks like an id'), labelValue('route', '`userId` looks like an id')],
   },
   {
     name: 'with enableExemplars: true the single-object form is always the exemplar form',
     code: `import { Counter } from 'prom-client';
 const c = new Counter({ name: 'c', help: 'h', labelNames: ['route'], enableExemplars: true });
 function f(userId) { c.inc({ labels: { route: userId } }); }`,
-    errors: [value('`userId` looks like an id')],
+    errors: [labelValue('route', '`userId` looks like an id')],
   },
   {
     name: 'a Gauge has no exemplar form: { labels } is a label called labels',
     code: `${ESM}function f(userId) { gauge.inc({ labels: userId }); }`,
-    errors: [value('`userId` looks like an id')],
+    errors: [labelValue('labels', '`userId` looks like an id')],
   },
   {
-    name: 'label objects held in constants (reported once, where written) and spread',
+    name: 'label objects held in constants and spread: reported at each call',
     code: `${ESM}function f(userId) {
   const labels = { route: userId };
   counter.inc(labels);
   gauge.inc(labels, 2);
   histogram.observe({ ...labels, status: 'ok' }, 1);
 }`,
-    errors: [value('`userId` looks like an id')],
+    errors: Array.from({ length: 3 }, () => labelValue('route', '`userId` looks like an id')),
   },
   {
     name: 'computed label names',
     code: `${ESM}function f(key, userId) { counter.inc({ [\`user_\${key}\`]: 1, [userId]: 1 }); }`,
-    errors: [labelName('`key` is interpolated into a template literal'), labelName('`userId` looks like an id')],
+    errors: [labelName('`key` looks like an id'), labelName('`userId` looks like an id')],
   },
   // -- metric config -----------------------------------------------------------------------------
   {
@@ -379,7 +385,7 @@ function make(kind) {
   const base = { help: 'h', labelNames: [...names] };
   return new Histogram({ ...base, name: PREFIX + '_' + Date.now() });
 }`,
-    errors: [labelName('`kind` is concatenated into a string'), metricName('`Date.now()` is a timestamp or random value')],
+    errors: [metricName('`Date.now()` is a timestamp or random value'), labelName('`kind` is concatenated into a string')],
   },
   // -- import styles and metric holders ----------------------------------------------------------
   {
@@ -391,7 +397,7 @@ const a = new client.Counter({ name: 'a', help: 'h' });
 const b = new prom.Histogram({ name: 'b', help: 'h' });
 const c = new PromGauge({ name: 'c', help: 'h' });
 function f(userId) { a.inc({ user: userId }); b.observe({ user: userId }, 1); c.set({ user: userId }, 1); }`,
-    errors: Array.from({ length: 3 }, () => value('`userId` looks like an id')),
+    errors: Array.from({ length: 3 }, () => labelValue('user', '`userId` looks like an id')),
   },
   {
     name: 'class fields, this.x assignments, static fields and private fields',
@@ -410,7 +416,7 @@ class Metrics {
   }
   static track(userId) { this.shared.inc({ user: userId }); }
 }`,
-    errors: Array.from({ length: 6 }, () => value('`userId` looks like an id')),
+    errors: Array.from({ length: 6 }, () => labelValue('user', '`userId` looks like an id')),
   },
   {
     name: 'object properties and late assignments',
@@ -425,7 +431,7 @@ function f(userId) {
   metrics.late.inc({ user: userId });
   later.inc({ user: userId });
 }`,
-    errors: Array.from({ length: 4 }, () => value('`userId` looks like an id')),
+    errors: Array.from({ length: 4 }, () => labelValue('user', '`userId` looks like an id')),
   },
   {
     name: 'metrics destructured from an object literal',
@@ -433,7 +439,7 @@ function f(userId) {
 const metrics = { requests: new Counter({ name: 'r', help: 'h' }), nested: { errors: new Counter({ name: 'e', help: 'h' }) } };
 const { requests, nested: { errors: failures } } = metrics;
 function f(userId) { requests.inc({ user: userId }); failures.inc({ user: userId }); }`,
-    errors: [value('`userId` looks like an id'), value('`userId` looks like an id')],
+    errors: [labelValue('user', '`userId` looks like an id'), labelValue('user', '`userId` looks like an id')],
   },
   {
     name: 'get-or-create and aliases',
@@ -441,7 +447,7 @@ function f(userId) { requests.inc({ user: userId }); failures.inc({ user: userId
 const c = register.getSingleMetric('c') ?? new Counter({ name: 'c', help: 'h' });
 const alias = c;
 function f(userId) { alias.inc({ user: userId }); (c as Counter).inc({ user: userId }); }`,
-    errors: [value('`userId` looks like an id'), value('`userId` looks like an id')],
+    errors: [labelValue('user', '`userId` looks like an id'), labelValue('user', '`userId` looks like an id')],
   },
   {
     name: 'additionalMetricFactories: bare and dotted names, config checked',
@@ -449,20 +455,24 @@ function f(userId) { alias.inc({ user: userId }); (c as Counter).inc({ user: use
 const b = metrics.counter({ name: \`b_\${Date.now()}\`, help: 'h' });
 function f(userId) { a.inc({ user: userId }); b.inc({ user: userId }); }`,
     options: [{ additionalMetricFactories: ['createCounter', 'metrics.counter'] }],
-    errors: [metricName('`Date.now()` is a timestamp or random value'), value('`userId` looks like an id'), value('`userId` looks like an id')],
+    errors: [
+      metricName('`Date.now()` is a timestamp or random value'),
+      labelValue('user', '`userId` looks like an id'),
+      labelValue('user', '`userId` looks like an id'),
+    ],
   },
   // -- options -----------------------------------------------------------------------------------
   {
     name: 'allowedNames does not excuse other ids',
     code: `${ESM}function f(tenantId, userId) { counter.inc({ route: tenantId, status: userId }); }`,
     options: [{ allowedNames: ['tenantId'] }],
-    errors: [value('`userId` looks like an id')],
+    errors: [labelValue('status', '`userId` looks like an id')],
   },
   {
     name: 'boundedProperties replaces the default list',
     code: `${ESM}function f(req) { counter.inc({ route: req.method, status: req.url }); }`,
     options: [{ boundedProperties: ['status'] }],
-    errors: [value('`req.url` is request data')],
+    errors: [labelValue('status', '`req.url` is request data')],
   },
   {
     name: 'reportUnknown: values, label sets, label-name lists and configs of unknown provenance',
@@ -502,6 +512,281 @@ function runBoth(cases: { valid: Valid[]; invalid: Invalid[] }): void {
 }
 
 runBoth({ valid, invalid });
+
+// -- Shapes of real code: where metrics are held, how labels are built -----------------------------
+
+const realValid: Valid[] = [
+  {
+    name: 'metric names with a deployment prefix or namespace',
+    code: `import { Gauge, Counter } from 'prom-client';
+function setup(config) {
+  let prefix = config.metrics.prefix;
+  const a = new Gauge({ name: \`\${prefix}open_sockets\`, help: 'h' });
+  const b = new Counter({ name: \`\${config.metricsNamespace}_started_total\`, help: 'h' });
+  const c = new Counter({ name: config.namePrefix + 'errors_total', help: 'h' });
+}`,
+  },
+  {
+    name: 'bare names are bounded: a queue, an endpoint, a transport, a function',
+    code: `${ESM}class Worker {
+  name = 'mailer';
+  tick(queue, endpointName, functionName) {
+    counter.inc({ route: queue.name, status: endpointName });
+    gauge.set({ route: this.name }, 1);
+    histogram.observe({ route: functionName }, 1);
+  }
+}`,
+  },
+  {
+    name: 'the process host name is one value per process',
+    code: `${ESM}import os from 'node:os';
+counter.inc({ route: os.hostname(), status: 'up' });`,
+  },
+  {
+    name: 'SCREAMING_CASE constants, whatever their words',
+    code: `${ESM}import { FALLBACK_TENANT_ID } from './defaults.js';
+counter.inc({ route: FALLBACK_TENANT_ID, status: 'n/a' });`,
+  },
+  {
+    name: 'values passed through a function named as a sanitiser',
+    code: `${ESM}function handle(req) { counter.inc({ route: normalizeUrl(req.originalUrl), status: sanitizePath(req.path) }); }`,
+  },
+  {
+    name: 'a label object filled in later with bounded values',
+    code: `${ESM}function handle(req, res) {
+  const labels = {};
+  const end = histogram.startTimer(labels);
+  labels.route = req.method;
+  labels.status = String(res.statusCode);
+  end();
+}`,
+  },
+  {
+    name: 'label names listed from a literal of the file',
+    code: `import { Counter } from 'prom-client';
+const DIMENSIONS = { region: 'eu', tier: 'gold' };
+const KINDS = ['a', 'b'];
+const c = new Counter({ name: 'c', help: 'h', labelNames: Object.keys(DIMENSIONS) });
+const d = new Counter({ name: 'd', help: 'h', labelNames: [...KINDS.map((k) => k)] });
+const names = ['status'];
+names.push('method');
+const e = new Counter({ name: 'e', help: 'h', labelNames: names });`,
+  },
+  {
+    name: 'label names held in variables named for a label',
+    code: `${ESM}function f(routeKey, statusLabel, route) { counter.inc({ [routeKey]: route, [statusLabel]: 'ok' }); }`,
+  },
+  {
+    name: 'a parameter annotated with a local literal union, whatever its name',
+    code: `${ESM}type Region = 'eu' | 'us';
+enum Tier { Gold, Silver }
+function f(hostKey: Region, sessionTier: Tier, userFlag: boolean) { counter.inc({ route: hostKey, status: sessionTier }); gauge.inc({ route: userFlag }); }`,
+  },
+  {
+    name: 'a label object type declared with literal values only',
+    code: `${ESM}interface OrderLabels { channel_id: 'web' | 'app'; route: string }
+function f(labels: OrderLabels) { counter.labels(labels).inc(); }`,
+  },
+  {
+    name: 'no metric: labels() without a child call, get() on a holder not named for metrics',
+    code: `import 'prom-client';
+function f(i18n, cache, userId) { i18n.labels(userId); cache.get('a').inc({ user: userId }); }`,
+  },
+  {
+    name: 'an injected client class without prom-client config, another package, a class of the file',
+    code: `import { Counter as OtherCounter } from 'other-metrics';
+class Gauge { set(_l: object, _v: number) {} }
+function f(lib, userId) {
+  new lib.Counter({ name: 'c' }).inc({ user: userId });
+  new OtherCounter({ name: 'o', help: 'h' }).inc({ user: userId });
+  new Gauge().set({ user: userId }, 1);
+}`,
+  },
+  {
+    name: 'label values iterated from an object of the program, unnamed',
+    code: `${ESM}function report(stats) { for (const [metric, value] of Object.entries(stats)) gauge.set({ route: metric }, value); }`,
+  },
+];
+
+const realInvalid: Invalid[] = [
+  {
+    name: 'metrics in a class field typed by a local interface (namespace import)',
+    code: `import * as prom from 'prom-client';
+interface ShopMetrics { orders?: prom.Counter<'buyer'>; basket: prom.Gauge<'buyer'> }
+class Shop {
+  protected stats: ShopMetrics = {} as ShopMetrics;
+  order(customerId: string) { this.stats.orders.inc({ buyer: customerId }); this.stats.basket.set({ buyer: customerId }, 2); }
+}`,
+    errors: Array.from({ length: 2 }, () => labelValue('buyer', '`customerId` looks like an id')),
+  },
+  {
+    name: 'metrics from a factory of the file that takes an injected client',
+    code: `import 'prom-client';
+const buildMetrics = (client, region) => ({
+  hits: new client.Counter({ name: \`hits_\${region}\`, help: 'Hits', labelNames: ['visitor'] }),
+});
+class Site {
+  declare metrics: ReturnType<typeof buildMetrics>;
+  static create(client, region) { const site = new Site(); site.metrics = buildMetrics(client, region); return site; }
+  visit(visitorId) { this.metrics.hits.inc({ visitor: visitorId }); }
+}
+const shared = buildMetrics(null, 'eu');
+function f(visitorId) { shared.hits.inc({ visitor: visitorId }); }`,
+    errors: [
+      metricName('`region` is interpolated into a template literal'),
+      labelValue('visitor', '`visitorId` looks like an id'),
+      labelValue('visitor', '`visitorId` looks like an id'),
+    ],
+  },
+  {
+    name: 'metrics in Maps and looked up by a runtime key',
+    code: `import { Counter, Gauge } from 'prom-client';
+const depth = new Map<string, Gauge>();
+const meters = new Map();
+meters.set('hits', new Counter({ name: 'hits', help: 'h' }));
+const all = { a: new Counter({ name: 'a', help: 'h' }), b: new Counter({ name: 'b', help: 'h' }) };
+function f(queue: string, workerId, req, kind: 'a' | 'b', sessionKey) {
+  depth.get(queue)!.set({ worker: workerId }, 1);
+  meters.get('hits').inc({ host: req.hostname });
+  all[kind].inc({ session: sessionKey });
+}`,
+    errors: [
+      labelValue('worker', '`workerId` looks like an id'),
+      labelValue('host', '`req.hostname` is request data'),
+      labelValue('session', '`sessionKey` looks like an id'),
+    ],
+  },
+  {
+    name: 'register.getSingleMetric()',
+    code: `import { register, Counter } from 'prom-client';
+function f(roomName: string) { (register.getSingleMetric('joins') as Counter).inc({ room: roomName }); }`,
+    errors: [labelValue('room', '`roomName` looks like an id')],
+  },
+  {
+    name: 'labels from a method of the class, with a spread of shared labels',
+    code: `import { Gauge } from 'prom-client';
+class Hub {
+  private base = { region: 'eu' };
+  private open = new Gauge({ name: 'open', help: 'h', labelNames: ['tenant', 'region'] });
+  private tags(tenantId: string) { return { tenant: tenantId, ...this.base }; }
+  connect(tenantId: string) { this.open.inc(this.tags(tenantId)); }
+  disconnect(tenantId: string) { this.open.dec(this.tags(tenantId), 1); }
+}`,
+    errors: Array.from({ length: 2 }, () => labelValue('tenant', '`tenantId` looks like an id')),
+  },
+  {
+    name: 'a label object filled in later, by property writes and Object.assign',
+    code: `${ESM}function labelsFor(accountId: string, extra) {
+  const labels = {} as Record<string, string>;
+  labels.route = 'POST';
+  labels.status = accountId;
+  return labels;
+}
+function f(accountId: string, req) {
+  counter.labels(labelsFor(accountId, null)).inc();
+  const more = { route: '/a' };
+  Object.assign(more, { status: req.query.tab });
+  counter.inc(more);
+}`,
+    errors: [labelValue('status', '`accountId` looks like an id'), labelValue('status', '`req.query.tab` is request data')],
+  },
+  {
+    name: 'spread of labels held on this',
+    code: `import { Counter } from 'prom-client';
+class Link {
+  sent = new Counter({ name: 'sent', help: 'h' });
+  constructor(peerAddress: string) { this.peerLabels = { peer: peerAddress }; }
+  send() { this.sent.inc({ ...this.peerLabels, kind: 'data' }); }
+}`,
+    errors: [labelValue('peer', '`peerAddress` looks like an id')],
+  },
+  {
+    name: 'a label object parameter whose declared type has an id-like string label',
+    code: `${ESM}interface VisitLabels { visitor_id: string; page: 'home' | 'cart' }
+type Wrapped = Partial<VisitLabels>;
+function record(l: VisitLabels, w: Wrapped) { counter.labels(l).inc(); gauge.inc(w); }`,
+    errors: Array.from({ length: 2 }, () => value('label `visitor_id` is declared as `string` and looks like an id')),
+  },
+  {
+    name: 'metrics recognised by use: labels(…) followed by a child call, get() on a metrics holder',
+    code: `import { registry } from './registry.js';
+function f(clientIp: string, targetUrl: string, stats) {
+  registry.get('hits').labels({ client: clientIp }).inc();
+  stats.labels(targetUrl).observe(1);
+  registry.metrics.get('closed').inc({ url: targetUrl });
+}`,
+    errors: [
+      labelValue('client', '`clientIp` looks like an id'),
+      value('`targetUrl` looks like an id'),
+      labelValue('url', '`targetUrl` looks like an id'),
+    ],
+  },
+  {
+    name: 'a metric of a class field assigned in the constructor, read by multi-line chains',
+    code: `import { Histogram } from 'prom-client';
+class Api {
+  constructor() { this.latency = new Histogram({ name: 'latency', help: 'h', labelNames: ['endpoint'] }); }
+  call() {
+    const end = this
+      .latency
+      .startTimer();
+    end({ endpoint: this.currentUrl.split('?')[0].trim() });
+  }
+}`,
+    errors: [labelValue('endpoint', '`this.currentUrl` looks like an id')],
+  },
+  {
+    name: 'a label factory out of sight, given an error message',
+    code: `${ESM}import { errorLabels } from './labels.js';
+const handlers = {
+  error: (event: WebSocket.ErrorEvent) => { counter.labels(errorLabels(event.message)).inc(); },
+};`,
+    errors: [value('the labels are built by `errorLabels(…)` from `event.message` is an error message')],
+  },
+  {
+    name: 'label names built at runtime: spread of Object.keys, push.apply, map over options',
+    code: `import { Summary, Histogram, Counter } from 'prom-client';
+function setup(opts, rows) {
+  const custom = Object.keys(opts.customLabels ?? {});
+  const a = new Histogram({ name: 'a', help: 'h', labelNames: ['route', ...custom] });
+  const names = ['status'];
+  names.push.apply(names, Object.keys(opts.extra));
+  const b = new Summary({ name: 'b', help: 'h', labelNames: names });
+  const c = new Counter({ name: 'c', help: 'h', labelNames: rows.map((row) => row.column) });
+}`,
+    errors: [
+      labelName('the label names come from `Object.keys(opts.customLabels ?? {})`, built at runtime'),
+      labelName('the label names come from `Object.keys(opts.extra)`, built at runtime'),
+      labelName('the label names come from `rows.map((row) => row.column)`, built at runtime'),
+    ],
+  },
+  {
+    name: 'metric names from an identifier, directly and through a variable',
+    code: `import { Counter, Gauge } from 'prom-client';
+function setup(networkIdentifier: string) {
+  const metricName = \`provider_calls_\${networkIdentifier}\`;
+  const a = new Counter({ name: metricName, help: 'h' });
+  const b = new Gauge({ name: \`balance_\${networkIdentifier}\`, help: 'h' });
+}`,
+    errors: Array.from({ length: 2 }, () => metricName('`networkIdentifier` looks like an id')),
+  },
+  {
+    name: 'names that say a value is one of many: topic, channel, key, symbol, pair, feed, host, user names',
+    code: `${ESM}function f(topic, channelName, cacheKey, symbol, tradingPair, feed, host, user) {
+  counter.inc({ a: topic, b: channelName, c: cacheKey, d: symbol, e: tradingPair, f: feed, g: host, h: user });
+}`,
+    errors: ['topic', 'channelName', 'cacheKey', 'symbol', 'tradingPair', 'feed', 'host', 'user'].map((name, i) =>
+      labelValue('abcdefgh'[i]!, `\`${name}\` looks like an id`),
+    ),
+  },
+  {
+    name: 'positional label values read from the request',
+    code: `${ESM}function handle(req) { counter.labels(req.params.room, 'ok').inc(); }`,
+    errors: [value('`req.params.room` is request data')],
+  },
+];
+
+runBoth({ valid: realValid, invalid: realInvalid });
 
 // -- CommonJS and plain JavaScript files ---------------------------------------------------------
 
@@ -545,10 +830,10 @@ module.exports = function track(socket, err) {
 };`,
       errors: [
         metricName('`process.pid` is interpolated into a template literal'),
-        value('`socket.id` looks like an id'),
-        value('`socket.id` looks like an id'),
-        value('`err.message` is an error message'),
-        value('`socket.id` looks like an id'),
+        labelValue('user', '`socket.id` looks like an id'),
+        labelValue('user', '`socket.id` looks like an id'),
+        labelValue('reason', '`err.message` is an error message'),
+        labelValue('user', '`socket.id` looks like an id'),
       ],
     },
     {
@@ -557,7 +842,7 @@ module.exports = function track(socket, err) {
       code: `import client from 'prom-client';
 const c = new client.Counter({ name: 'c', help: 'h' });
 export function track(req) { c.inc({ route: req.url }); }`,
-      errors: [value('`req.url` is request data')],
+      errors: [labelValue('route', '`req.url` is request data')],
     },
     {
       name: 'ESM in a .mjs file',
@@ -565,7 +850,7 @@ export function track(req) { c.inc({ route: req.url }); }`,
       code: `import { Gauge } from 'prom-client';
 const g = new Gauge({ name: 'g', help: 'h' });
 export const track = (userId) => g.inc({ user: userId });`,
-      errors: [value('`userId` looks like an id')],
+      errors: [labelValue('user', '`userId` looks like an id')],
     },
   ],
 });
@@ -612,7 +897,7 @@ function make(names: readonly ('route' | 'status')[]) { return new Counter({ nam
     {
       name: 'typed: a label object type with an id-like label',
       code: `${ESM}function f(labels: { route: '/a'; userId: string }) { counter.inc(labels); }`,
-      errors: [value('label `userId` looks like an id')],
+      errors: [value('label `userId` is declared as `string` and looks like an id')],
     },
     {
       name: 'typed: string-typed values stay unknown in strict mode',
@@ -623,12 +908,12 @@ function make(names: readonly ('route' | 'status')[]) { return new Counter({ nam
     {
       name: 'typed: an Error whatever its name',
       code: `${ESM}function f(problem: Error, failure: TypeError) { counter.inc({ route: problem.message, status: String(failure) }); }`,
-      errors: [value('`problem.message` is an error message'), value('`String(failure)` is an error message')],
+      errors: [labelValue('route', '`problem.message` is an error message'), labelValue('status', '`String(failure)` is an error message')],
     },
     {
       name: 'typed: concatenation of string-typed values',
       code: `${ESM}function f(a: string, b: string) { counter.inc({ route: a + b }); }`,
-      errors: [value('`a` is concatenated into a string')],
+      errors: [labelValue('route', '`a` is concatenated into a string')],
     },
   ],
 });
@@ -669,7 +954,7 @@ export function f(h: Histogram<'user'>, userId: string) {
   const end = h.labels('x').startTimer();
   end({ user: userId });
 }`,
-      errors: Array.from({ length: 4 }, () => value('`userId` looks like an id')),
+      errors: Array.from({ length: 4 }, () => labelValue('user', '`userId` looks like an id')),
     },
   ],
 });

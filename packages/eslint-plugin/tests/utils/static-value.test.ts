@@ -42,17 +42,23 @@ describe('splitIdentifierWords', () => {
 
 describe('isIdLikeName', () => {
   it.each([
-    'id', 'uid', 'uuid', 'userId', 'user_id', 'sessionId', 'SESSION_ID', 'traceID', 'userIds', 'email', 'userEmail',
+    'id', 'uid', 'uuid', 'userId', 'user_id', 'sessionId', 'traceID', 'userIds', 'email', 'userEmail',
     'ip', 'clientIp', 'remoteAddress', 'token', 'accessToken', 'url', 'requestUrl', 'path', 'filePath', 'pathname',
-    'userName', 'user_name', 'username', 'timestamp', 'jwt',
+    'userName', 'user_name', 'username', 'timestamp', 'jwt', 'networkIdentifier', 'cacheKey', 'topic', 'channelName',
+    'room', 'session', 'user', 'host', 'feed', 'tradingPair', 'symbol', 'displayName',
   ])('%s looks like an id', (name) => {
     expect(isIdLikeName(name)).toBe(true);
   });
 
   it.each([
     'valid', 'skip', 'paid', 'android', 'grid', 'width', 'route', 'method', 'status', 'kind', 'routeName', 'idle',
-    'identity', 'tokenizer', 'pathology', 'urlencoded', 'ids_count', 'emailSent', '',
+    'identity', 'tokenizer', 'pathology', 'urlencoded', 'ids_count', 'emailSent', '', 'name', 'endpointName',
+    'functionName', 'queueName', 'hostname', 'keyword', 'topics_count',
   ])('%s does not', (name) => {
+    expect(isIdLikeName(name)).toBe(false);
+  });
+
+  it.each(['SESSION_ID', 'DEFAULT_TENANT_ID', 'WARMUP_REQUEST_ID'])('the constant %s does not, whatever its words', (name) => {
     expect(isIdLikeName(name)).toBe(false);
   });
 });
