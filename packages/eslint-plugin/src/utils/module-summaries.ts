@@ -64,6 +64,16 @@ export type ExportSummary =
       /** `labelNames` when it is an array of string literals. */
       readonly labelNames?: readonly string[];
     }
+  | {
+      /**
+       * An instance of a class or interface declared in a module (a field typed `store: Store`, a
+       * value `new Store()`): its members come from {@link ModuleSummaries.membersOf}.
+       */
+      readonly kind: 'instance';
+      readonly file: string;
+      /** The class's or interface's top-level name in `file`. */
+      readonly local: string;
+    }
   | { readonly kind: 'other' };
 
 /** Counters for benchmarks and tests (per process). */
@@ -89,6 +99,13 @@ export interface ModuleSummaries {
   exportOf(specifier: string, exportPath: readonly string[]): ExportSummary | undefined;
   /** Whether `specifier` is one summaries may look at (relative or a workspace package on disk). */
   isLocalSpecifier(specifier: string): boolean;
+  /**
+   * The members a value described by `summary` has: an object's properties, a class's static
+   * members, and for an `instance`, its class's (or interface's) instance members.
+   */
+  membersOf(summary: ExportSummary | undefined): ReadonlyMap<string, ExportSummary> | undefined;
+  /** The instance members of objects created by the class `summary` describes (`new C()`). */
+  instanceMembersOf(summary: ExportSummary | undefined): ReadonlyMap<string, ExportSummary> | undefined;
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -495,6 +512,7 @@ function addDeclaration(locals: Map<string, Binding>, declaration: TSESTree.Node
     case AST_NODE_TYPES.FunctionDeclaration:
     case AST_NODE_TYPES.TSDeclareFunction:
     case AST_NODE_TYPES.ClassDeclaration:
+    case AST_NODE_TYPES.TSInterfaceDeclaration:
       if (declaration.id) {
         // Overloads: keep the implementation (the declaration with a body comes last).
         locals.set(declaration.id.name, { kind: 'node', node: declaration });
@@ -543,7 +561,7 @@ function collectModuleInfo(program: TSESTree.Program): ModuleInfo {
   for (const statement of program.body) {
     switch (statement.type) {
       case AST_NODE_TYPES.ImportDeclaration: {
-        if (statement.importKind === 'type') break;
+        // Type-only imports too: a field typed with an imported interface names its members.
         const specifier = statement.source.value;
         for (const s of statement.specifiers) {
           if (s.type === AST_NODE_TYPES.ImportDefaultSpecifier) locals.set(s.local.name, { kind: 'import', specifier, path: ['default'] });
@@ -574,7 +592,8 @@ function collectModuleInfo(program: TSESTree.Program): ModuleInfo {
         }
         break;
       case AST_NODE_TYPES.ExportNamedDeclaration:
-        if (statement.exportKind === 'type') break;
+        // `export interface I {}` is a type export, but its members are what typed fields use.
+        if (statement.exportKind === 'type' && statement.declaration?.type !== AST_NODE_TYPES.TSInterfaceDeclaration) break;
         if (statement.declaration) {
           for (const name of addDeclaration(locals, statement.declaration)) named.set(name, locals.get(name) as Binding);
           break;
@@ -661,13 +680,22 @@ class Resolution {
 
   /** The summary of `record`'s export at `exportPath`. */
   exportOf(record: ModuleRecord, exportPath: readonly string[]): ExportSummary | undefined {
+    return this.question(record, `export\0${exportPath.join('\0')}`, (analysis) => analysis.exportAt(exportPath));
+  }
+
+  /** The summary of `record`'s top-level name `local` (a class or interface an `instance` points to). */
+  localOf(record: ModuleRecord, local: string): ExportSummary | undefined {
+    return this.question(record, `local\0${local}`, (analysis) => analysis.localValue(local));
+  }
+
+  private question(record: ModuleRecord, question: string, answer: (analysis: ModuleAnalysis) => ExportSummary | undefined): ExportSummary | undefined {
     if (!record.info) return undefined;
     if (record.epoch !== epoch) {
       record.exports = new Map();
       record.epoch = epoch;
     }
-    const key = `${record.file}\0${exportPath.join('\0')}`;
-    const cached = record.exports.get(exportPath.join('\0'));
+    const key = `${record.file}\0${question}`;
+    const cached = record.exports.get(question);
     if (cached !== undefined) return cached ?? undefined;
     const index = this.stack.indexOf(key);
     if (index >= 0) {
@@ -684,13 +712,34 @@ class Resolution {
     let result: ExportSummary | undefined;
     try {
       counters.exportsComputed += 1;
-      result = new ModuleAnalysis(this, record, record.info).exportAt(exportPath);
+      result = answer(new ModuleAnalysis(this, record, record.info));
     } finally {
       this.stack.pop();
       const tainted = this.tainted.pop();
-      if (!tainted) record.exports.set(exportPath.join('\0'), result ?? null);
+      if (!tainted) record.exports.set(question, result ?? null);
     }
     return result;
+  }
+
+  /** What an `instance` pointer's class or interface is. */
+  classOf(summary: ExportSummary & { kind: 'instance' }): ExportSummary | undefined {
+    if (!isInside(summary.file, this.root)) return undefined;
+    const record = loadRecord(summary.file);
+    return record && this.localOf(record, summary.local);
+  }
+
+  membersOf(summary: ExportSummary | undefined): ReadonlyMap<string, ExportSummary> | undefined {
+    if (!summary) return undefined;
+    if (summary.kind === 'object') return summary.members;
+    if (summary.kind === 'class') return summary.statics;
+    if (summary.kind === 'instance') return this.instanceMembersOf(this.classOf(summary));
+    return undefined;
+  }
+
+  instanceMembersOf(summary: ExportSummary | undefined): ReadonlyMap<string, ExportSummary> | undefined {
+    if (summary?.kind === 'class') return summary.instance;
+    if (summary?.kind === 'instance') return this.instanceMembersOf(this.classOf(summary));
+    return undefined;
   }
 
   /** The summary of `specifier`'s export at `exportPath`, from `fromFile`. */
@@ -701,12 +750,6 @@ class Resolution {
   }
 }
 
-function memberOf(summary: ExportSummary | undefined, name: string): ExportSummary | undefined {
-  if (!summary) return undefined;
-  if (summary.kind === 'object') return summary.members.get(name);
-  if (summary.kind === 'class') return summary.statics.get(name);
-  return undefined;
-}
 
 function typeAnnotationIsPromise(type: TSESTree.TypeNode | undefined): boolean {
   if (!type) return false;
@@ -814,7 +857,7 @@ class ModuleAnalysis {
     } else {
       base = this.namedExport(first);
     }
-    for (const name of rest) base = memberOf(base, name);
+    for (const name of rest) base = this.resolution.membersOf(base)?.get(name);
     return base;
   }
 
@@ -832,7 +875,7 @@ class ModuleAnalysis {
   private namedExport(name: string): ExportSummary | undefined {
     const binding = this.info.named.get(name);
     if (binding) return this.bindingValue(binding);
-    if (this.info.cjsWhole) return memberOf(this.valueOf(this.info.cjsWhole), name);
+    if (this.info.cjsWhole) return this.resolution.membersOf(this.valueOf(this.info.cjsWhole))?.get(name);
     for (const star of this.info.stars) {
       const found = this.resolution.importOf(this.record.file, star, [name]);
       if (found) return found;
@@ -843,6 +886,10 @@ class ModuleAnalysis {
   private bindingValue(binding: Binding): ExportSummary | undefined {
     if (binding.kind === 'import') return this.resolution.importOf(this.record.file, binding.specifier, binding.path);
     return this.valueOf(binding.node);
+  }
+
+  localValue(name: string): ExportSummary | undefined {
+    return this.local(name);
   }
 
   private local(name: string): ExportSummary | undefined {
@@ -869,6 +916,8 @@ class ModuleAnalysis {
       case AST_NODE_TYPES.ClassDeclaration:
       case AST_NODE_TYPES.ClassExpression:
         return this.classSummary(node);
+      case AST_NODE_TYPES.TSInterfaceDeclaration:
+        return this.interfaceSummary(node);
       case AST_NODE_TYPES.ObjectExpression:
         return this.objectSummary(node);
       case AST_NODE_TYPES.NewExpression:
@@ -877,7 +926,7 @@ class ModuleAnalysis {
         const required = requirePath(node);
         if (required) return this.resolution.importOf(this.record.file, required.specifier, required.path);
         const name = propertyName(node);
-        return name === undefined ? undefined : memberOf(this.valueOf(node.object), name);
+        return name === undefined ? undefined : this.resolution.membersOf(this.valueOf(node.object))?.get(name);
       }
       case AST_NODE_TYPES.CallExpression: {
         const specifier = requireSpecifier(node);
@@ -903,6 +952,41 @@ class ModuleAnalysis {
     return { kind: 'object', members };
   }
 
+  /** A pointer to the class or interface a type annotation names, for typed fields. */
+  private typedInstance(annotation: TSESTree.TSTypeAnnotation | undefined): ExportSummary | undefined {
+    const type = annotation?.typeAnnotation;
+    if (type?.type !== AST_NODE_TYPES.TSTypeReference || type.typeName.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const name = type.typeName.name;
+    return this.info.locals.has(name) ? { kind: 'instance', file: this.record.file, local: name } : undefined;
+  }
+
+  /** Interfaces: `load(): Promise<T>`, `load: () => Promise<T>`, `store: Store` members. */
+  private interfaceSummary(node: TSESTree.TSInterfaceDeclaration): ExportSummary {
+    const instance = new Map<string, ExportSummary>();
+    for (const heritage of node.extends) {
+      const parent = heritage.expression.type === AST_NODE_TYPES.Identifier ? this.local(heritage.expression.name) : undefined;
+      if (parent?.kind === 'class') for (const [name, value] of parent.instance) instance.set(name, value);
+    }
+    for (const member of node.body.body) {
+      if (member.type === AST_NODE_TYPES.TSMethodSignature) {
+        const name = keyName(member);
+        if (name === undefined || member.kind !== 'method') continue;
+        instance.set(name, { kind: 'function', returnsPromise: typeAnnotationIsPromise(member.returnType?.typeAnnotation) });
+      } else if (member.type === AST_NODE_TYPES.TSPropertySignature) {
+        const name = keyName(member);
+        const type = member.typeAnnotation?.typeAnnotation;
+        if (name === undefined || !type) continue;
+        if (type.type === AST_NODE_TYPES.TSFunctionType) {
+          instance.set(name, { kind: 'function', returnsPromise: typeAnnotationIsPromise(type.returnType?.typeAnnotation) });
+        } else {
+          const pointer = this.typedInstance(member.typeAnnotation);
+          if (pointer) instance.set(name, pointer);
+        }
+      }
+    }
+    return { kind: 'class', instance, statics: new Map() };
+  }
+
   private classSummary(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression): ExportSummary {
     const instance = new Map<string, ExportSummary>();
     const statics = new Map<string, ExportSummary>();
@@ -925,17 +1009,38 @@ class ModuleAnalysis {
         (member.static ? statics : instance).set(name, this.functionSummary(member.value));
       } else if (member.value && isFunctionLike(skipWrappers(member.value))) {
         (member.static ? statics : instance).set(name, this.functionSummary(skipWrappers(member.value) as FunctionLike));
+      } else {
+        const pointer = this.typedInstance(member.typeAnnotation) ?? this.constructedInstance(member.value);
+        if (pointer) (member.static ? statics : instance).set(name, pointer);
       }
     }
+    // Constructor parameter properties: `constructor(private store: Store)`.
+    const constructorNode = node.body.body.find(
+      (m): m is TSESTree.MethodDefinition => m.type === AST_NODE_TYPES.MethodDefinition && m.kind === 'constructor',
+    );
+    for (const param of constructorNode?.value.params ?? []) {
+      if (param.type !== AST_NODE_TYPES.TSParameterProperty) continue;
+      const inner = param.parameter.type === AST_NODE_TYPES.AssignmentPattern ? param.parameter.left : param.parameter;
+      if (inner.type !== AST_NODE_TYPES.Identifier) continue;
+      const pointer = this.typedInstance(inner.typeAnnotation);
+      if (pointer) instance.set(inner.name, pointer);
+    }
     return { kind: 'class', instance, statics };
+  }
+
+  /** `new C(…)` with a top-level `C`: an instance pointer (resolved only when asked). */
+  private constructedInstance(value: TSESTree.Node | null | undefined): ExportSummary | undefined {
+    const node = value && skipWrappers(value);
+    if (node?.type !== AST_NODE_TYPES.NewExpression || node.callee.type !== AST_NODE_TYPES.Identifier) return undefined;
+    return this.info.locals.has(node.callee.name) ? { kind: 'instance', file: this.record.file, local: node.callee.name } : undefined;
   }
 
   private newSummary(node: TSESTree.NewExpression): ExportSummary {
     const metric = this.metricType(node.callee);
     if (metric) return this.metricSummary(metric, node);
     const constructed = this.valueOf(node.callee);
-    if (constructed?.kind === 'class') return { kind: 'object', members: constructed.instance };
-    return { kind: 'other' };
+    const members = this.resolution.instanceMembersOf(constructed);
+    return members ? { kind: 'object', members } : { kind: 'other' };
   }
 
   /** `Counter`, `client.Counter`, `require('prom-client').Counter` from `prom-client`. */
@@ -1248,6 +1353,14 @@ class ModuleAnalysis {
 // Entry point for rules
 // ------------------------------------------------------------------------------------------------
 
+function guarded<T>(compute: () => T | undefined): T | undefined {
+  try {
+    return compute();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Summaries of the modules the linted file imports. Create inside `create()`; lookups are lazy
  * (nothing is read until a rule asks about an imported name).
@@ -1275,6 +1388,12 @@ export function getModuleSummaries(context: AnyRuleContext): ModuleSummaries {
       }
       answers.set(key, result ?? null);
       return result;
+    },
+    membersOf(summary) {
+      return root === undefined ? undefined : guarded(() => new Resolution(root).membersOf(summary));
+    },
+    instanceMembersOf(summary) {
+      return root === undefined ? undefined : guarded(() => new Resolution(root).instanceMembersOf(summary));
     },
   };
 }

@@ -549,11 +549,29 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     if (reference) return isBuiltinModule(reference.module) ? undefined : summaries().exportOf(reference.module, reference.path);
     if (callee.type !== AST_NODE_TYPES.MemberExpression || depth > MAX_DEPTH) return undefined;
     const name = staticPropertyName(callee);
-    const classRef = name === undefined ? undefined : instanceClassOf(callee.object, depth + 1);
-    const reference2 = classRef && resolveModuleReference(sourceCode, classRef);
-    if (!reference2 || isBuiltinModule(reference2.module) || name === undefined) return undefined;
-    const summary = summaries().exportOf(reference2.module, reference2.path);
-    return summary?.kind === 'class' ? summary.instance.get(name) : undefined;
+    return name === undefined ? undefined : importedMembersOf(callee.object, depth + 1)?.get(name);
+  }
+
+  /**
+   * The members of a value known from another module: an imported object, an instance of an
+   * imported class (`new Store()`, a parameter or field typed `Store`), or a member of one of
+   * those (`this.server.queue` where the imported `Server` class declares `queue: Queue`).
+   */
+  function importedMembersOf(object: TSESTree.Node, depth: number): ReadonlyMap<string, ExportSummary> | undefined {
+    const node = skipTypeWrappers(object);
+    if (depth > MAX_DEPTH) return undefined;
+    const reference = resolveModuleReference(sourceCode, node);
+    if (reference) return isBuiltinModule(reference.module) ? undefined : summaries().membersOf(summaries().exportOf(reference.module, reference.path));
+    const classRef = instanceClassOf(node, depth + 1);
+    if (classRef) {
+      const classReference = resolveModuleReference(sourceCode, classRef);
+      if (!classReference || isBuiltinModule(classReference.module)) return undefined;
+      return summaries().instanceMembersOf(summaries().exportOf(classReference.module, classReference.path));
+    }
+    if (node.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+    const name = staticPropertyName(node);
+    const base = name === undefined ? undefined : importedMembersOf(node.object, depth + 1);
+    return base && name !== undefined ? summaries().membersOf(base.get(name)) : undefined;
   }
 
   /**
@@ -565,9 +583,14 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     const node = skipTypeWrappers(object);
     if (node.type === AST_NODE_TYPES.Identifier) {
       const variable = resolveVariable(sourceCode, node);
+      const only = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      // `function handle(store: Store)`: the annotation says what the parameter holds.
+      if (only?.type === DefinitionType.Parameter && only.name.type === AST_NODE_TYPES.Identifier && variable?.references.every((r) => !r.isWrite())) {
+        return annotatedClass(only.name.typeAnnotation);
+      }
       const def = variable && holdsDeclaredValue(variable) ? variable.defs[0] : undefined;
-      if (def?.type !== DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier || !def.node.init) return undefined;
-      return constructedClass(def.node.init);
+      if (def?.type !== DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier) return undefined;
+      return annotatedClass(def.node.id.typeAnnotation) ?? (def.node.init ? constructedClass(def.node.init) : undefined);
     }
     if (node.type !== AST_NODE_TYPES.MemberExpression || skipTypeWrappers(node.object).type !== AST_NODE_TYPES.ThisExpression || depth > MAX_DEPTH) {
       return undefined;
