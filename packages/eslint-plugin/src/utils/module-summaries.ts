@@ -216,6 +216,7 @@ export function summaryCounters(): SummaryCounters {
 /** Empties the cache and counters (tests, benchmarks). */
 export function resetModuleSummaries(): void {
   cache.clear();
+  aliasesByDirectory.clear();
   cachedBytes = 0;
   epoch += 1;
   counters.cacheHits = 0;
@@ -389,12 +390,92 @@ function resolveWorkspacePackage(fromDir: string, specifier: string, root: strin
   return undefined;
 }
 
+/** `compilerOptions.paths` of the nearest `tsconfig.json`/`jsconfig.json`, with the directory they are relative to. */
+interface PathAliases {
+  readonly base: string;
+  readonly paths: readonly (readonly [string, readonly string[]])[];
+}
+
+const aliasesByDirectory = new Map<string, PathAliases | null>();
+
+/** Reads a tsconfig (JSON with comments and trailing commas) with TypeScript's own reader. */
+function readConfigFile(file: string): Record<string, unknown> | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const ts = require('typescript') as { parseConfigFileTextToJson(name: string, text: string): { config?: unknown } };
+    const { config } = ts.parseConfigFileTextToJson(file, readFileSync(file, 'utf8'));
+    return typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function aliasesOfConfig(file: string, root: string, depth = 0): PathAliases | undefined {
+  const config = readConfigFile(file);
+  if (!config) return undefined;
+  const options = (config['compilerOptions'] ?? {}) as Record<string, unknown>;
+  const paths = options['paths'];
+  if (typeof paths === 'object' && paths !== null) {
+    const baseUrl = typeof options['baseUrl'] === 'string' ? options['baseUrl'] : '.';
+    const entries = Object.entries(paths as Record<string, unknown>)
+      .filter((entry): entry is [string, string[]] => Array.isArray(entry[1]) && entry[1].every((t) => typeof t === 'string'));
+    return { base: path.resolve(path.dirname(file), baseUrl), paths: entries };
+  }
+  // `extends: "./tsconfig.base.json"` inside the project.
+  const parent = config['extends'];
+  if (typeof parent === 'string' && isRelativeSpecifier(parent) && depth < 3) {
+    const parentFile = path.resolve(path.dirname(file), parent.endsWith('.json') ? parent : `${parent}.json`);
+    if (isInside(parentFile, root) && isFile(parentFile)) return aliasesOfConfig(parentFile, root, depth + 1);
+  }
+  return undefined;
+}
+
+function pathAliasesFor(fromDir: string, root: string): PathAliases | undefined {
+  const cached = aliasesByDirectory.get(fromDir);
+  if (cached !== undefined) return cached ?? undefined;
+  let found: PathAliases | undefined;
+  for (const name of ['tsconfig.json', 'jsconfig.json']) {
+    const file = path.join(fromDir, name);
+    if (isFile(file)) {
+      found = aliasesOfConfig(file, root);
+      if (found) break;
+    }
+  }
+  if (!found && fromDir !== root && isInside(fromDir, root)) found = pathAliasesFor(path.dirname(fromDir), root);
+  aliasesByDirectory.set(fromDir, found ?? null);
+  return found;
+}
+
+/** `@util/sleep` through `"paths": { "@util/*": ["./src/util/*"] }`. */
+function resolvePathAlias(fromDir: string, specifier: string, root: string): string | undefined {
+  const aliases = pathAliasesFor(fromDir, root);
+  if (!aliases) return undefined;
+  for (const [pattern, targets] of aliases.paths) {
+    const star = pattern.indexOf('*');
+    let captured: string | undefined;
+    if (star < 0) captured = pattern === specifier ? '' : undefined;
+    else {
+      const prefix = pattern.slice(0, star);
+      const suffix = pattern.slice(star + 1);
+      if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+        captured = specifier.slice(prefix.length, specifier.length - suffix.length);
+      }
+    }
+    if (captured === undefined) continue;
+    for (const target of targets) {
+      const file = resolveFileCandidates(path.resolve(aliases.base, target.replace('*', captured)));
+      if (file) return file;
+    }
+  }
+  return undefined;
+}
+
 function resolveSpecifier(fromFile: string, specifier: string, root: string): string | undefined {
   if (specifier.startsWith('node:')) return undefined;
   const fromDir = path.dirname(fromFile);
   let file: string | undefined;
   if (isRelativeSpecifier(specifier)) file = resolveFileCandidates(path.resolve(fromDir, specifier));
-  else if (!path.isAbsolute(specifier)) file = resolveWorkspacePackage(fromDir, specifier, root);
+  else if (!path.isAbsolute(specifier)) file = resolvePathAlias(fromDir, specifier, root) ?? resolveWorkspacePackage(fromDir, specifier, root);
   if (!file) return undefined;
   let real: string;
   try {
