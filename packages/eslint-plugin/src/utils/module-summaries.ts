@@ -916,6 +916,17 @@ function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => void, intoFun
   }
 }
 
+/**
+ * `new Promise(r => setTimeout(r, ms))` with nothing else in the executor, or a plain call: the
+ * call site can be rewritten without losing anything the function does.
+ */
+function isSimpleTimerPromise(node: TSESTree.Node): boolean {
+  if (node.type !== AST_NODE_TYPES.NewExpression) return true;
+  const executor = node.arguments[0];
+  if (!executor || !isFunctionLike(executor) || !executor.body) return false;
+  return executor.body.type !== AST_NODE_TYPES.BlockStatement || executor.body.body.length === 1;
+}
+
 /** Questions about one module, within one `Resolution`. */
 class ModuleAnalysis {
   private readonly functionCache = new Map<FunctionLike, ExportSummary>();
@@ -1357,7 +1368,7 @@ class ModuleAnalysis {
     let exact = false;
     if (soleInner) {
       delay = this.timerDelay(soleInner, fn);
-      exact = delay !== undefined;
+      exact = delay !== undefined && isSimpleTimerPromise(soleInner);
     }
     if (!delay) {
       // Looser: the body returns or awaits a `new Promise(...)` whose executor starts a timer.
