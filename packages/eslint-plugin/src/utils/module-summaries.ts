@@ -17,7 +17,7 @@
 import { statSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { AnyRuleContext } from './type-services.js';
 
 // ------------------------------------------------------------------------------------------------
@@ -728,9 +728,10 @@ function collectModuleInfo(program: TSESTree.Program): ModuleInfo {
       case AST_NODE_TYPES.ExpressionStatement: {
         const expression = statement.expression;
         if (expression.type !== AST_NODE_TYPES.AssignmentExpression || expression.operator !== '=') break;
-        collectCommonJsAssignment(expression, named, (whole) => {
+        const assignsExports = collectCommonJsAssignment(expression, named, (whole) => {
           cjsWhole = whole;
-        }) && (isCommonJs = true);
+        });
+        if (assignsExports) isCommonJs = true;
         break;
       }
       default:
@@ -1338,7 +1339,7 @@ class ModuleAnalysis {
         high = mid - 1;
       }
     }
-    return found !== undefined && found.type === 'Block' && found.value.startsWith('*') && start - found.range[1] < 200 && JSDOC_RETURNS_PROMISE.test(found.value);
+    return found !== undefined && found.type === AST_TOKEN_TYPES.Block && found.value.startsWith('*') && start - found.range[1] < 200 && JSDOC_RETURNS_PROMISE.test(found.value);
   }
 
   /** Where the JSDoc of `fn` would end: before `export const x = …`, the method, or the function. */
