@@ -265,7 +265,7 @@ async function main() {
     console.log(`# Lint benchmark\n`);
     console.log(`${dir}: ${files.length} ${jsMode() ? 'JavaScript and TypeScript' : 'TypeScript'} files, ${lines.toLocaleString('en-US')} lines; ESLint ${eslintVersion}, Node ${process.version}, ${os.cpus().length} CPUs; median of ${options.runs} runs.`);
     if (lines < 100_000) console.log(`\n> Note: fewer than 100 000 lines; pass a larger tree for representative figures.`);
-    if (!options.tsconfig) console.log(`> Typed runs use a generated tsconfig listing the linted files; imports of packages missing from the tree are \`any\`.`);
+    if (!options.tsconfig && !jsMode()) console.log(`> Typed runs use a generated tsconfig listing the linted files; imports of packages missing from the tree are \`any\`.`);
 
     const childArgs = (/** @type {Variant} */ variant) => [fileURLToPath(import.meta.url), '--child', variant, dir, tsconfig, listFile];
     /** @type {Record<Variant, number[]>} */
