@@ -186,8 +186,9 @@ function parseModule(file: string, text: string): TSESTree.Program | undefined {
     if (program) return program;
   }
   const typescript = loadTypeScriptParser();
-  // JSDoc is read from the comments; TypeScript's own JSDoc parsing would only cost time.
-  const options = { comment: true, range: true, loc: false, tokens: false, filePath: file, jsDocParsingMode: 'none' };
+  // TypeScript states return types in annotations, so its comments (JSDoc) are not collected; and
+  // TypeScript's own JSDoc parsing would only cost time.
+  const options = { comment: !isTs, range: true, loc: false, tokens: false, filePath: file, jsDocParsingMode: 'none' };
   const jsx = file.endsWith('.tsx') || !isTs;
   return tryParse(typescript, text, { ...options, jsx }) ?? (jsx && !isTs ? tryParse(typescript, text, { ...options, jsx: false }) : undefined);
 }
