@@ -4,6 +4,7 @@ import { createRule } from '../utils/create-rule.js';
 import { declaredTypeOf, memberName, typeMembers } from '../utils/declared-types.js';
 import { calledFunction, returnedExpressions } from '../utils/local-functions.js';
 import { lastName, resolveVariable, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
+import { createImportedMetricResolver, importsProjectMetric } from '../utils/imported-metrics.js';
 import { createPromClientTracker, mayUsePromClient, type LabelInput } from '../utils/prom-client.js';
 import {
   createStaticValueEvaluator,
@@ -101,7 +102,7 @@ export default createRule<Options, MessageIds>({
   defaultOptions: [DEFAULT_OPTIONS],
   create(context, [options]) {
     const factories = options.additionalMetricFactories ?? [];
-    if (!mayUsePromClient(context, factories, { inferFromUsage: true })) return {};
+    if (!mayUsePromClient(context, factories, { inferFromUsage: true }) && !importsProjectMetric(context)) return {};
     const sourceCode = context.sourceCode;
     const types = getTypeServices(context);
     const evaluator = createStaticValueEvaluator(context, options);
@@ -111,6 +112,7 @@ export default createRule<Options, MessageIds>({
       additionalMetricFactories: factories,
       resolveLiteral: (node) => evaluator.resolveLiteral(node),
       inferFromUsage: true,
+      resolveImportedMetric: createImportedMetricResolver(context),
     });
     const allowedNames = new Set(options.allowedNames ?? []);
     // One report per call and value: a label object shared by several calls is reported at each call.

@@ -8,6 +8,7 @@ import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import sleepRule from '../../src/rules/no-bare-sleep-in-loop.js';
 import detachedRule from '../../src/rules/no-detached-task.js';
+import metricRule from '../../src/rules/no-dynamic-metric-labels.js';
 import { commonJsLanguageOptions, fixturesDir, untypedRuleTester } from '../rule-tester.js';
 
 const project = path.join(fixturesDir, 'summaries');
@@ -200,4 +201,37 @@ describe('no-detached-task (imported promises)', () => {
     expect(detachedLines("import { load } from './missing.js';\nexport function f() { load('a'); }", tsFile)).toEqual([]);
     expect(detachedLines("import { load } from './esm/timing.js';\nexport async function f() { await load('a'); }", tsFile)).toEqual([]);
   });
+});
+
+untypedRuleTester.run('no-dynamic-metric-labels (metrics imported from another module)', metricRule, {
+  valid: [
+    // A fixed label set on an imported counter.
+    {
+      filename: jsFile,
+      code: "const { requests } = require('./classes/metrics.js');\nfunction done(res) { requests.inc({ route: 'login', status: String(res.statusCode) }); }",
+      languageOptions: commonJsLanguageOptions,
+    },
+    // The imported module holds no metric: nothing to check.
+    {
+      filename: tsFile,
+      code: "import { sleep } from './esm/timing.js';\nfunction done(req) { sleep.inc({ user: req.params.userId }); }",
+    },
+    // A module that does not exist is unknown, never a report.
+    { filename: tsFile, code: "import { requests } from './missing.js';\nfunction done(req) { requests.inc({ user: req.params.userId }); }" },
+  ],
+  invalid: [
+    {
+      name: 'CommonJS destructured require of an exported Counter',
+      filename: jsFile,
+      code: "const { requests } = require('./classes/metrics.js');\nfunction done(req) { requests.inc({ route: req.params.userId }); }",
+      languageOptions: commonJsLanguageOptions,
+      errors: [{ messageId: 'dynamicLabelValue' }],
+    },
+    {
+      name: 'ESM namespace import of the metrics module',
+      filename: tsFile,
+      code: "import * as metrics from './classes/metrics.js';\nexport function done(userId: string) { metrics.requests.labels(userId, 'ok').inc(); }",
+      errors: [{ messageId: 'dynamicLabelValue' }],
+    },
+  ],
 });
