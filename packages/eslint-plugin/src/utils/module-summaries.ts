@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { AnyRuleContext } from './type-services.js';
+import localRequire from './local-require.cjs';
 
 // ------------------------------------------------------------------------------------------------
 // Public shapes
@@ -144,7 +145,7 @@ let espreeParse: ParseFunction | null | undefined;
 function loadTypeScriptParser(): ParseFunction | null {
   if (typescriptParse !== undefined) return typescriptParse;
   try {
-    const require = createRequire(import.meta.url);
+    const require = localRequire;
     typescriptParse = (require('@typescript-eslint/typescript-estree') as { parse: ParseFunction }).parse;
   } catch {
     typescriptParse = null;
@@ -156,7 +157,7 @@ function loadTypeScriptParser(): ParseFunction | null {
 function loadEspree(): ParseFunction | null {
   if (espreeParse !== undefined) return espreeParse;
   try {
-    const require = createRequire(import.meta.url);
+    const require = localRequire;
     const fromEslint = createRequire(require.resolve('eslint'));
     espreeParse = (fromEslint('espree') as { parse: ParseFunction }).parse;
   } catch {
@@ -428,7 +429,7 @@ const aliasesByDirectory = new Map<string, PathAliases | null>();
 /** Reads a tsconfig (JSON with comments and trailing commas) with TypeScript's own reader. */
 function readConfigFile(file: string): Record<string, unknown> | undefined {
   try {
-    const require = createRequire(import.meta.url);
+    const require = localRequire;
     const ts = require('typescript') as { parseConfigFileTextToJson(name: string, text: string): { config?: unknown } };
     const { config } = ts.parseConfigFileTextToJson(file, readFileSync(file, 'utf8'));
     return typeof config === 'object' && config !== null ? (config as Record<string, unknown>) : undefined;
