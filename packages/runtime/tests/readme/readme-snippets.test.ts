@@ -7,16 +7,28 @@
  *   tag (`sh`, `yaml`, `json` …) and untagged blocks (figures, output) are not checked.
  * - An ESLint flat config block (`// eslint.config.js` on top, or `export default defineConfig(…)`)
  *   is written to a file and loaded with the ESLint class; missing imports of `defineConfig`,
- *   `tseslint` and `ghostguard` are added (a block may show just the array).
+ *   `tseslint` and `ghostguard` are added (a block may show just the array). The file is named as
+ *   the block's first-line comment says (`// eslint.config.cjs` → a CommonJS file, with `require`
+ *   for what it leaves out), `eslint.config.mjs` otherwise.
  * - Every other code block becomes a module (`.tmp/<readme>-L<line>.ts`): the snippet verbatim,
  *   plus one import of each PLACEHOLDER it uses without declaring it. All modules are
  *   type-checked together with tsc (packages/runtime/tsconfig.json options), errors reported at
- *   the README's line. Then each module is imported (= run, top-level await included) against
- *   fresh placeholders, and when it used `wss`, `app` (Fastify) or `io` (socket.io), a real client
- *   connects to that server on 127.0.0.1, disconnects cleanly, connects again and drops its TCP
- *   socket (abrupt); after each disconnect the connection gauge (`connections`, if the snippet
- *   uses one), the server's client count and every running placeholder task must be back to 0
- *   within 1 s.
+ *   the README's line, with `experimentalDecorators` (Nest snippets) and the declarations in
+ *   ambient/uws-bun.d.ts for uWebSockets.js and Bun, which cannot be installed here. A
+ *   tsconfig.json written next to the modules makes vitest's transform compile their decorators as
+ *   legacy ones too (only these files). Then each module is imported (= run, top-level await
+ *   included) against fresh placeholders; meanwhile any `listen(port)` goes to 127.0.0.1 port 0
+ *   and the server is recorded, `Bun` is a fake (tests/uws-bun-fakes.ts) and `uWebSockets.js`
+ *   resolves to a fake (tests/uws-module.ts, aliased in vitest.config.ts).
+ * - Every server found is driven (`drivers`): the `wss`, `app` (Fastify) and `io` (socket.io)
+ *   placeholders, a `node:net` server or a Hono app the snippet served on Node, a NestJS gateway
+ *   class it exports (in a Nest app on platform-ws when the snippet imports `ws`, else
+ *   platform-socket.io), a uWS `App()` and a `Bun.serve` (or a default export `{ fetch, websocket }`).
+ *   A real client connects to the real servers on 127.0.0.1 (the fakes get their documented
+ *   callbacks), disconnects cleanly, connects again and drops its TCP socket (abrupt); after each
+ *   disconnect the connection gauge (`connections`, if the snippet uses one), the server's client
+ *   count and every running placeholder task must be back to 0 within 1 s. A snippet that uses the
+ *   gauge but that no driver connected to fails.
  *
  * ADDING A SNIPPET TO A README
  * - If it uses names it does not declare or import (a server, a gauge, a helper like
@@ -27,8 +39,8 @@
  *   fresh for each snippet are `export let` and assigned in that module's `resetPlaceholders()`;
  *   release them in `closePlaceholders()`. Work placeholders should be wrapped in `counted()`
  *   (common.ts) so "nothing left running" covers them. Nothing else needs registering.
- * - A new server kind (e.g. `net`, uWS, Hono): add it as a placeholder, and a driver below
- *   (`drivers`) that connects, disconnects cleanly and abruptly, and counts its clients.
+ * - A new server kind: add a driver below (`drivers`) that recognises it, connects, disconnects
+ *   cleanly and abruptly, and counts its clients.
  * - A block that cannot be complete on purpose: put `<!-- snippet: skip <reason> -->` on the line
  *   before its fence (visible in the Markdown source, invisible on the rendered page). Keep these
  *   rare; the test lists every skipped block with its reason.
@@ -424,11 +436,15 @@ describe('README snippets', () => {
           }));
         }
         const gauge = uses.has('connections') ? (env.connections as Gauge) : undefined;
+        const driven: string[] = [];
         const run: RunContext = { env, placeholders, uses, code: module().snippet.code, started, bun, cleanups: servers };
         for (const [kind, spec] of Object.entries(drivers).filter(([, d]) => d.applies(run))) {
           const driver = await spec.start(run);
           await drive(kind, driver, gauge, placeholders, uses.has('receiveLoop'));
+          driven.push(kind);
         }
+        // A handler counted by the gauge that no driver connected to would pass vacuously.
+        if (gauge) expect(driven, 'a snippet with a connection gauge must be driven by a server driver').not.toEqual([]);
         await within(1_000, 'after the snippet', () =>
           Promise.resolve(placeholders.activeWork() === 0 ? undefined : `${placeholders.activeWork()} placeholder tasks running`),
         );
