@@ -156,7 +156,7 @@ export class FakeUwsApp {
     let accepted: FakeUwsWebSocket<unknown> | undefined;
     const res: UwsHttpResponse = { upgrade: (userData) => void (accepted = this.accept<unknown>(pattern, userData)) };
     const headers: Record<string, string> = { 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-protocol': '', 'sec-websocket-extensions': '' };
-    const req: UwsHttpRequest = { getHeader: (key) => headers[String(key)] ?? '', getQuery: (key) => query[key] };
+    const req: UwsHttpRequest = { getHeader: (key) => (typeof key === 'string' ? (headers[key] ?? '') : ''), getQuery: (key) => query[key] };
     await behavior.upgrade(res, req, {});
     if (!accepted) throw new Error(`the upgrade handler of ${pattern} did not call res.upgrade`);
     return accepted;

@@ -200,7 +200,7 @@ function fakeClient(ws: { peerClose(code: number, reason: string): void; dropTcp
 }
 
 /** The path of the snippet's first Hono route (its WebSocket endpoint). */
-function honoRoute(app: Hono): string {
+function honoRoute(app: { routes: Hono['routes'] }): string {
   const route = app.routes.find((r) => r.method === 'GET');
   if (!route) throw new Error('the snippet uses a Hono app but registered no GET route');
   return route.path;
@@ -300,7 +300,7 @@ const drivers: Record<string, DriverSpec> = {
     applies: ({ bun, env }) => bun.servers.length > 0 || isBunEntry(env.default),
     start({ bun, env }) {
       const server = bun.servers[0] ?? bun.Bun.serve(env.default as Parameters<typeof bun.Bun.serve>[0]);
-      const path = env.app instanceof Hono ? honoRoute(env.app) : '/';
+      const path = env.app instanceof Hono ? honoRoute(env.app as { routes: Hono['routes'] }) : '/';
       return Promise.resolve({
         connect: async () => fakeClient(await server.connect(`http://127.0.0.1:3000${path}?user=readme`)),
         clientsOnServer: () => server.sockets.filter((ws) => ws.readyState !== 3).length,
@@ -336,6 +336,7 @@ function socketIoClient(port: number): Promise<Client> {
  * Returns the function that restores `listen`.
  */
 function redirectListen(started: NetServer[]): () => void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, and called with `this`
   const original = NetServer.prototype.listen;
   NetServer.prototype.listen = function listen(this: NetServer, ...args: unknown[]) {
     started.push(this);

@@ -9,7 +9,10 @@
 
 declare module 'uWebSockets.js' {
   export type RecognizedString = string | ArrayBuffer | Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+  // Opaque handles in uWS's own declarations.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   export interface us_listen_socket {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   export interface us_socket_context_t {}
   export interface WebSocket<UserData> {
     send(message: RecognizedString, isBinary?: boolean, compress?: boolean): number;
@@ -70,4 +73,6 @@ declare module 'bun' {
   export function serve<T = undefined>(options: ServeOptions<T>): Server;
 }
 
+// A global `var`, as bun-types declares it (a `let`/`const` would not be a property of globalThis).
+// eslint-disable-next-line no-var
 declare var Bun: typeof import('bun');
