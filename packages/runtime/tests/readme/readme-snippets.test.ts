@@ -418,7 +418,9 @@ describe('README snippets', () => {
       const started: NetServer[] = [];
       const bun = fakeBun();
       uwsApps.length = 0;
-      const uninstallBun = bun.install();
+      // Only for Bun snippets: libraries that look for `globalThis.Bun` would take it for the runtime.
+      const needsBun = uses.has('Bun') || /from '(bun|hono\/bun)'/u.test(module().snippet.code);
+      const uninstallBun = needsBun ? bun.install() : () => undefined;
       try {
         const restoreListen = redirectListen(started);
         let own: Record<string, unknown>;
