@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { ESLint } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
 import ghostguard from '../src/index.js';
+import { PARAMETER_POLLER, PER_REQUEST_POLLER, SESSION_FLUSHER, SHUTDOWN_POLLER, SHUTDOWN_POLLER_FIX } from './autofix-programs.js';
 
 const runtimeUrl = pathToFileURL(path.resolve(import.meta.dirname, '../../runtime/dist/index.js')).href;
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ghostguard-autofix-'));
@@ -60,28 +61,9 @@ function work(step: (n: number) => void): (n: number) => Promise<void> {
   };
 }
 
-const SLEEP = 'const sleep = (ms) => new Promise((r) => setTimeout(r, ms));\n';
-
 describe('autofixed programs still behave', () => {
   it('leaves the per-request-timeout poller alone: it keeps polling after a timed-out request', async () => {
-    const code = `${SLEEP}export async function poll(fetchOnce, iterations, intervalMs) {
-  let done = 0;
-  while (done < iterations) {
-    const requestTimeout = new AbortController();
-    const timer = setTimeout(() => requestTimeout.abort(), 5);
-    try {
-      await fetchOnce(requestTimeout.signal);
-    } catch {
-      // timed out; the next tick retries
-    } finally {
-      clearTimeout(timer);
-    }
-    done++;
-    await sleep(intervalMs);
-  }
-  return done;
-}
-`;
+    const code = PER_REQUEST_POLLER;
     const { output, remaining } = await fix('per-request', code);
     expect(output).toBe(code); // suggestion only: --fix changes nothing
     expect(remaining).toEqual(['ghostguard/no-bare-sleep-in-loop']);
@@ -92,17 +74,9 @@ describe('autofixed programs still behave', () => {
   });
 
   it('fixes a poller whose loop checks its shutdown signal: same iterations, wakes at once on shutdown', async () => {
-    const code = `${SLEEP}export async function poll(shutdownSignal, work, intervalMs) {
-  let ticks = 0;
-  while (!shutdownSignal.aborted) {
-    await work(ticks++);
-    await sleep(intervalMs);
-  }
-  return ticks;
-}
-`;
+    const code = SHUTDOWN_POLLER;
     const { output, remaining } = await fix('shutdown', code);
-    expect(output).toContain('if (await sleepUntilShutdown(shutdownSignal, intervalMs)) break;');
+    expect(output).toContain(SHUTDOWN_POLLER_FIX);
     expect(output).toContain("import { sleepUntilShutdown } from '@ghostguard/runtime';");
     expect(remaining).toEqual([]);
     const { poll } = await load<{ poll: (s: AbortSignal, w: (n: number) => Promise<void>, ms: number) => Promise<number> }>(output);
@@ -125,14 +99,7 @@ describe('autofixed programs still behave', () => {
   });
 
   it('fixes a poller that sleeps on its own signal parameter', async () => {
-    const code = `${SLEEP}export async function poll(signal, work, intervalMs) {
-  let ticks = 0;
-  while (true) {
-    await work(ticks++);
-    await sleep(intervalMs);
-  }
-}
-`;
+    const code = PARAMETER_POLLER;
     const { output } = await fix('parameter', code);
     expect(output).toContain('if (await sleepUntilShutdown(signal, intervalMs)) break;');
     const { poll } = await load<{ poll: (s: AbortSignal, w: (n: number) => Promise<void>, ms: number) => Promise<undefined> }>(output);
@@ -153,18 +120,7 @@ describe('autofixed programs still behave', () => {
   });
 
   it('fixes a session flusher to sleep on session.signal: the session ends at once on disconnect', async () => {
-    const code = `import { superviseSession } from '@ghostguard/runtime';
-${SLEEP}export function serve(watch, flush) {
-  return superviseSession({ label: 'autofix-test', signal: watch.signal, drainTimeoutMs: 20_000 }, (session) => {
-    session.lifetime('flush', async () => {
-      while (true) {
-        await flush();
-        await sleep(3_600_000);
-      }
-    });
-  });
-}
-`;
+    const code = SESSION_FLUSHER;
     const { output, remaining } = await fix('session', code);
     expect(output).toContain('if (await sleepUntilShutdown(session.signal, 3_600_000)) break;');
     expect(output).toContain("import { superviseSession, sleepUntilShutdown } from '@ghostguard/runtime';");

@@ -11,11 +11,11 @@
  */
 import { on } from 'node:events';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Socket, type AddressInfo } from 'node:net';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Gauge } from 'prom-client';
-import { Server as SocketIoServer, type Socket as SocketIoSocket } from 'socket.io';
+import { Server as SocketIoServer, Socket as SocketIoSocket } from 'socket.io';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { sleepUntilShutdown, type Logger, type Session } from '@ghostguard/runtime';
 
@@ -88,21 +88,36 @@ export function ioPort(): number {
 
 // ---------------------------------------------------------------- work placeholders
 
-/** Echoes messages back until `signal` aborts (a receive loop written around its signal). */
-export function receiveLoop(ws: WebSocket, signal: AbortSignal): Promise<void> {
+/**
+ * Echoes messages back until `signal` aborts (a receive loop written around its signal): `ws`
+ * messages on a WebSocket, bytes on a `net.Socket`.
+ */
+export function receiveLoop(socket: WebSocket | Socket, signal: AbortSignal): Promise<void> {
   return counted(async () => {
+    const event = socket instanceof Socket ? 'data' : 'message';
     try {
-      for await (const [data] of on(ws, 'message', { signal })) ws.send(String(data));
+      for await (const [data] of on(socket, event, { signal })) {
+        if (socket instanceof Socket) socket.write(data as Buffer);
+        else socket.send(String(data));
+      }
     } catch (error) {
       if (!signal.aborted) throw error;
     }
   });
 }
 
-/** Emits a presence beat every 100 ms until `signal` aborts. */
-export function trackPresence(socket: SocketIoSocket, signal: AbortSignal): Promise<void> {
+/** Every presence beat, `[subject, time]` (a socket, a user id …). */
+export const presence: [unknown, number][] = [];
+/**
+ * Records a presence beat for `subject` every 100 ms until `signal` aborts; a socket.io socket also
+ * gets a `presence` event. Generic over the subject: servers hand over different sockets or ids.
+ */
+export function trackPresence<S>(subject: S, signal: AbortSignal): Promise<void> {
   return counted(async () => {
-    while (!(await sleepUntilShutdown(signal, 100))) socket.emit('presence', Date.now());
+    while (!(await sleepUntilShutdown(signal, 100))) {
+      presence.push([subject, Date.now()]);
+      if (subject instanceof SocketIoSocket) subject.emit('presence', Date.now());
+    }
   });
 }
 
@@ -148,6 +163,7 @@ export function retryLater(index: number): void {
 export async function resetPlaceholders(): Promise<void> {
   running = { count: 0 };
   routes.length = 0;
+  presence.length = 0;
   logged.length = 0;
   retried.length = 0;
   flushed = 0;
