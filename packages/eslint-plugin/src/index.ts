@@ -17,6 +17,11 @@ export type RuleEntry = 'error' | 'off' | ['error', Record<string, unknown>];
  */
 export interface GhostguardConfig {
   name: `ghostguard/${ConfigName}`;
+  /**
+   * Tests, benchmarks and one-shot scripts (`testAndScriptFiles`): the rules are about code that
+   * runs inside a long-lived server. Spread the config with `ignores: []` to lint them too.
+   */
+  ignores: string[];
   plugins: { ghostguard: { meta: { name: string; version: string } } };
   /** ghostguard's own rules, plus (in `with-typescript-eslint`) settings for typescript-eslint's and core rules. */
   rules: { [id in RuleId]?: RuleEntry } & { [otherRule: string]: RuleEntry | undefined };
@@ -97,6 +102,26 @@ function withTypescriptEslintRules(): GhostguardConfig['rules'] {
   };
 }
 
+/**
+ * Files the configs leave out: test suites (a dropped promise in a test fails or finishes with
+ * the test run, a sleep in a test loop ends with it), benchmarks and one-shot scripts, which exit
+ * when their work is done. Entry points that start a server (`bin/`, `src/cli.ts`) stay in.
+ * Globs are matched relative to the config file, at any depth.
+ */
+export const testAndScriptFiles: readonly string[] = Object.freeze([
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/__mocks__/**',
+  '**/spec/**',
+  '**/e2e/**',
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/scripts/**',
+  '**/bench/**',
+  '**/benchmarks/**',
+]);
+
 const configs = {} as Record<ConfigName, GhostguardConfig>;
 
 const plugin: GhostguardPlugin = {
@@ -107,9 +132,11 @@ const plugin: GhostguardPlugin = {
 
 // Configs carry the plugin itself, so `configs.recommended` alone is a complete flat config entry.
 const plugins = { ghostguard: plugin };
+// A fresh array per config: a project that edits one config's list must not change the others.
+const ignores = (): string[] => [...testAndScriptFiles];
 
 Object.assign(configs, {
-  recommended: { name: 'ghostguard/recommended', plugins, rules: ruleEntries('recommended') },
+  recommended: { name: 'ghostguard/recommended', ignores: ignores(), plugins, rules: ruleEntries('recommended') },
   /**
    * The same rules at the same levels as `recommended`. Use it when the config also enables
    * typed linting (`parserOptions.projectService`): the rules then use the type checker to
@@ -119,11 +146,12 @@ Object.assign(configs, {
    */
   'recommended-type-checked': {
     name: 'ghostguard/recommended-type-checked',
+    ignores: ignores(),
     plugins,
     rules: ruleEntries('recommended'),
   },
-  strict: { name: 'ghostguard/strict', plugins, rules: ruleEntries('strict') },
-  'with-typescript-eslint': { name: 'ghostguard/with-typescript-eslint', plugins, rules: withTypescriptEslintRules() },
+  strict: { name: 'ghostguard/strict', ignores: ignores(), plugins, rules: ruleEntries('strict') },
+  'with-typescript-eslint': { name: 'ghostguard/with-typescript-eslint', ignores: ignores(), plugins, rules: withTypescriptEslintRules() },
 } satisfies Record<ConfigName, GhostguardConfig>);
 
 export default plugin;
