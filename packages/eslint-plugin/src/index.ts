@@ -73,9 +73,11 @@ function ruleEntries(level: 'recommended' | 'strict'): GhostguardConfig['rules']
  * - `@typescript-eslint/no-floating-promises` off: `ghostguard/no-detached-task` reports the same
  *   promises (any thenable, with types) but does not accept `void`, and accepts the runtime's task
  *   helpers; both on would report each dropped promise twice and disagree on the fix.
- * - `@typescript-eslint/no-misused-promises` without `checksVoidReturn.arguments`: async listeners
- *   handed to `ws.on('message', async …)` are how handlers are written; the listeners that really
- *   drop promises (`forEach`, timers) stay reported by `no-detached-task`. Every other check stays on.
+ * - `@typescript-eslint/no-misused-promises` without `checksVoidReturn.arguments`: `no-detached-task`
+ *   reports the callbacks whose promise is really dropped (event listeners such as
+ *   `ws.on('message', async …)`, `forEach`, timers, `subscribe`) and says that their rejection is
+ *   unhandled; both on would report each of them twice, and that check also flags handlers whose
+ *   framework awaits them (express 5 routes, fastify hooks). Every other check stays on.
  * - core `no-await-in-loop` off: it recommends `Promise.all`, the pattern
  *   `no-promise-all-in-ws-handler` bans in handlers, and a polling loop awaits in its loop by design.
  */

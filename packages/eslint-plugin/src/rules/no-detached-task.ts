@@ -47,6 +47,13 @@ const CALLBACK_SINK_SELECTOR = [
   'CallExpression[callee.type="MemberExpression"][callee.property.name=/^(?:forEach|setTimeout|setInterval|setImmediate|queueMicrotask|nextTick|on|once|addListener|prependListener|prependOnceListener|addEventListener|subscribe)$/]',
 ].join(', ');
 
+/**
+ * uWebSockets.js behaviour handlers: `app.ws(pattern, { open, message, close, … })` calls them and
+ * drops what they return.
+ */
+const UWS_HANDLERS = new Set(['upgrade', 'open', 'message', 'drain', 'close', 'ping', 'pong', 'subscription', 'dropped']);
+const UWS_SELECTOR = 'CallExpression[callee.type="MemberExpression"][callee.property.name="ws"][arguments.length>=2]';
+
 /** A call that hands a callback to something that ignores the promise the callback returns. */
 interface CallbackSink {
   /** How the message names the caller: `setTimeout`, `forEach`, `socket.on('login')`. */
@@ -459,6 +466,16 @@ export default createRule<Options, MessageIds>({
       },
       'UnaryExpression[operator="void"]'(node: TSESTree.UnaryExpression) {
         checkDropped(node.argument, node);
+      },
+      [UWS_SELECTOR](node: TSESTree.CallExpression) {
+        const behaviour = node.arguments[1] && skipTypeWrappers(node.arguments[1]);
+        if (behaviour?.type !== AST_NODE_TYPES.ObjectExpression) return;
+        for (const property of behaviour.properties) {
+          if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') continue;
+          const key = staticKeyName(property);
+          if (key === undefined || !UWS_HANDLERS.has(key) || !isDroppedPromiseCallback(property.value as TSESTree.Expression)) continue;
+          context.report({ node: property, messageId: 'asyncListener', data: { sink: `uWebSockets.js \`${key}\`` } });
+        }
       },
       // Narrow selectors: this runs on a handful of calls instead of every call in the file.
       [CALLBACK_SINK_SELECTOR](node: TSESTree.CallExpression) {

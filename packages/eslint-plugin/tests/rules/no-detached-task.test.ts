@@ -88,6 +88,9 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
     { code: "emitter.on('data', async function* () {});" },
     { code: "emitter.on('data');" },
     { code: "emitter.on('data', ...listeners);" },
+    // uWebSockets.js behaviours: plain handlers, handlers outside a behaviour object.
+    { code: "app.ws('/*', { open: (ws) => { join(ws).catch(log); }, idleTimeout: 60 });" },
+    { code: "app.ws('/*', behaviour);\napp.ws({ open: async () => {} });\napp.ws('/*', { onOpen: async () => {} });" },
     // Emitters that route listener rejections to 'error'.
     { code: "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter({ captureRejections: true });\nbus.on('job', async () => { await run(); });" },
     // Frameworks that await what their handlers return: not listener registrations.
@@ -643,6 +646,14 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
       errors: [
         { messageId: 'asyncListener', data: { sink: 'subscribe' }, line: 1 },
         { messageId: 'asyncListener', data: { sink: 'subscribe' }, line: 2 },
+      ],
+    },
+    {
+      // uWebSockets.js calls its behaviour handlers and drops what they return.
+      code: "app.ws('/*', {\n  open: async (ws) => { await join(ws); },\n  message: (ws, data) => { handle(data); },\n  async close(ws) { await leave(ws); },\n});",
+      errors: [
+        { messageId: 'asyncListener', data: { sink: 'uWebSockets.js `open`' }, line: 2, column: 3 },
+        { messageId: 'asyncListener', data: { sink: 'uWebSockets.js `close`' }, line: 4 },
       ],
     },
     // Timers: the report starts at the timer's name, on the call's line.
