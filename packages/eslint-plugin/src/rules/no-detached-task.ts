@@ -40,8 +40,12 @@ const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self']);
  * what it returns (unless the emitter was built with `captureRejections`).
  */
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
-/** Mentioned in a file that opts its emitters into routing listener rejections to `'error'`. */
-const CAPTURE_REJECTIONS = /\bcaptureRejections\b/;
+/**
+ * Files whose `.on(…)` listeners are observed: emitters opted into routing listener rejections
+ * to `'error'` (`captureRejections`), and bot frameworks whose `bot.on(filter, handler)` is
+ * middleware that they await (Telegraf, grammY).
+ */
+const LISTENERS_OBSERVED = /\bcaptureRejections\b|(?:\bfrom\s*|\brequire\s*\(\s*)['"](?:telegraf|grammy)['"]/;
 const CALLBACK_SINK_SELECTOR = [
   'CallExpression[callee.type="Identifier"][callee.name=/^(?:setTimeout|setInterval|setImmediate|queueMicrotask)$/]',
   'CallExpression[callee.type="MemberExpression"][callee.property.name=/^(?:forEach|setTimeout|setInterval|setImmediate|queueMicrotask|nextTick|on|once|addListener|prependListener|prependOnceListener|addEventListener|subscribe)$/]',
@@ -378,10 +382,10 @@ export default createRule<Options, MessageIds>({
       return reference?.module === 'timers' && reference.path.length === 1 && reference.path[0] === callee.name;
     }
 
-    let capturesRejectionsCache: boolean | undefined;
-    function capturesRejections(): boolean {
-      capturesRejectionsCache ??= CAPTURE_REJECTIONS.test(sourceCode.text);
-      return capturesRejectionsCache;
+    let listenersObservedCache: boolean | undefined;
+    function listenersObserved(): boolean {
+      listenersObservedCache ??= LISTENERS_OBSERVED.test(sourceCode.text);
+      return listenersObservedCache;
     }
 
     /** `emitter.on('message')` for the message; the event only when it is a plain string. */
@@ -409,7 +413,7 @@ export default createRule<Options, MessageIds>({
       const at = callee.property;
       if (LISTENER_METHODS.has(property)) {
         const listener = call.arguments[1];
-        if (!listener || capturesRejections()) return undefined;
+        if (!listener || listenersObserved()) return undefined;
         return { name: listenerName(call, callee, property), kind: 'listener', callbacks: [listener], at };
       }
       if (!first) return undefined;

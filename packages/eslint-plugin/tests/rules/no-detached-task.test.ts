@@ -93,6 +93,8 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
     { code: "app.ws('/*', behaviour);\napp.ws({ open: async () => {} });\napp.ws('/*', { onOpen: async () => {} });" },
     // Emitters that route listener rejections to 'error'.
     { code: "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter({ captureRejections: true });\nbus.on('job', async () => { await run(); });" },
+    { code: "import { Telegraf } from 'telegraf';\nconst bot = new Telegraf(token);\nbot.on('message', async (ctx) => { await ctx.reply('hi'); });" },
+    { code: "const { Bot } = require('grammy');\nconst bot = new Bot(token);\nbot.on('message', async (ctx) => { await ctx.reply('hi'); });" },
     // Frameworks that await what their handlers return: not listener registrations.
     { code: "app.get('/users', async (req, res) => { res.json(await load()); });" },
     { code: "fastify.addHook('onRequest', async (request) => { await auth(request); });" },
