@@ -40,7 +40,8 @@ export function normalizeModuleSpecifier(specifier: string): string {
   return specifier.startsWith('node:') ? specifier.slice('node:'.length) : specifier;
 }
 
-function isBuiltinModule(specifier: string): boolean {
+/** `fs`, `fs/promises`, `timers` (without `node:`): Node.js's own modules. */
+export function isBuiltinModule(specifier: string): boolean {
   return BUILTIN_MODULES.has(specifier) || BUILTIN_MODULES.has(specifier.split('/')[0] ?? '');
 }
 

@@ -1,6 +1,8 @@
 import { AST_NODE_TYPES, AST_TOKEN_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
+import { getModuleSummaries, type ExportSummary, type ModuleSummaries } from './module-summaries.js';
 import {
+  isBuiltinModule,
   isEffectivelyConst,
   isGlobalReference,
   resolveModuleReference,
@@ -247,6 +249,9 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     ? { checker: services.checker, typeOf: services.typeOf, tsNode: services.toTsNode }
     : undefined;
   const returnsPromiseCache = new Map<FunctionNode, boolean>();
+  let moduleSummaries: ModuleSummaries | undefined;
+  /** Built on first use: most calls are answered within the file. */
+  const summaries = (): ModuleSummaries => (moduleSummaries ??= getModuleSummaries(context));
 
   function isThenableType(type: ts.Type, at: ts.Node): boolean {
     if (!types) return false;
@@ -390,6 +395,12 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     const node = skipTypeWrappers(object);
     if (node.type === AST_NODE_TYPES.ThisExpression) return thisBinding(node);
     if (node.type === AST_NODE_TYPES.ObjectExpression) return { owner: node, isStatic: false };
+    if (node.type === AST_NODE_TYPES.MemberExpression && depth <= MAX_DEPTH) {
+      // `this.store.load()` where the class holds a `Store` declared in this file.
+      const classRef = instanceClassOf(node, depth + 1);
+      const body = classRef && classBodyOf(classRef, depth + 1);
+      return body && { owner: body, isStatic: false };
+    }
     if (node.type !== AST_NODE_TYPES.Identifier || depth > MAX_DEPTH) return undefined;
     const variable = resolveVariable(sourceCode, node);
     if (!variable || !holdsDeclaredValue(variable)) return undefined;
@@ -523,7 +534,137 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     const node = skipTypeWrappers(callee);
     if (isPromiseStaticCall(node) || isWellKnownPromiseApi(node)) return true;
     const fn = functionOf(node, depth + 1);
-    return fn !== undefined && functionReturnsPromise(fn, depth + 1);
+    if (fn !== undefined) return functionReturnsPromise(fn, depth + 1);
+    const imported = importedFunction(node, depth + 1);
+    return imported?.kind === 'function' && imported.returnsPromise;
+  }
+
+  /**
+   * The summary of a function defined in another module of the project: an imported function
+   * (`import { load } from './store'`, `require('./store').load`), or a method of an instance of
+   * an imported class (`new Store().load`, `this.store.load` with a field holding a `Store`).
+   */
+  function importedFunction(callee: TSESTree.Node, depth: number): ExportSummary | undefined {
+    const reference = resolveModuleReference(sourceCode, callee);
+    if (reference) return isBuiltinModule(reference.module) ? undefined : summaries().exportOf(reference.module, reference.path);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || depth > MAX_DEPTH) return undefined;
+    const name = staticPropertyName(callee);
+    return name === undefined ? undefined : importedMembersOf(callee.object, depth + 1)?.get(name);
+  }
+
+  /**
+   * The members of a value known from another module: an imported object, an instance of an
+   * imported class (`new Store()`, a parameter or field typed `Store`), or a member of one of
+   * those (`this.server.queue` where the imported `Server` class declares `queue: Queue`).
+   */
+  function importedMembersOf(object: TSESTree.Node, depth: number): ReadonlyMap<string, ExportSummary> | undefined {
+    const node = skipTypeWrappers(object);
+    if (depth > MAX_DEPTH) return undefined;
+    const reference = resolveModuleReference(sourceCode, node);
+    if (reference) return isBuiltinModule(reference.module) ? undefined : summaries().membersOf(summaries().exportOf(reference.module, reference.path));
+    const classRef = instanceClassOf(node, depth + 1);
+    if (classRef) {
+      const classReference = resolveModuleReference(sourceCode, classRef);
+      if (!classReference || isBuiltinModule(classReference.module)) return undefined;
+      return summaries().instanceMembersOf(summaries().exportOf(classReference.module, classReference.path));
+    }
+    if (node.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+    const name = staticPropertyName(node);
+    const base = name === undefined ? undefined : importedMembersOf(node.object, depth + 1);
+    return base && name !== undefined ? summaries().membersOf(base.get(name)) : undefined;
+  }
+
+  /**
+   * The class (an identifier naming it) whose instance `object` holds: a `const` initialised with
+   * `new C(…)`, or `this.field` where the class declares `field = new C(…)`, `field: C`, a
+   * constructor parameter property `private field: C`, or only ever assigns `this.field = new C(…)`.
+   */
+  function instanceClassOf(object: TSESTree.Node, depth: number): TSESTree.Identifier | undefined {
+    const node = skipTypeWrappers(object);
+    if (node.type === AST_NODE_TYPES.Identifier) {
+      const variable = resolveVariable(sourceCode, node);
+      const only = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      // `function handle(store: Store)`: the annotation says what the parameter holds.
+      if (only?.type === DefinitionType.Parameter && only.name.type === AST_NODE_TYPES.Identifier && variable?.references.every((r) => !r.isWrite())) {
+        return annotatedClass(only.name.typeAnnotation);
+      }
+      const def = variable && holdsDeclaredValue(variable) ? variable.defs[0] : undefined;
+      if (def?.type !== DefinitionType.Variable || def.node.id.type !== AST_NODE_TYPES.Identifier) return undefined;
+      return annotatedClass(def.node.id.typeAnnotation) ?? (def.node.init ? constructedClass(def.node.init) : undefined);
+    }
+    if (node.type !== AST_NODE_TYPES.MemberExpression || skipTypeWrappers(node.object).type !== AST_NODE_TYPES.ThisExpression || depth > MAX_DEPTH) {
+      return undefined;
+    }
+    const name = node.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${node.property.name}` : staticPropertyName(node);
+    const binding = thisBinding(node);
+    if (name === undefined || !binding || binding.isStatic || binding.owner.type !== AST_NODE_TYPES.ClassBody) return undefined;
+    return fieldClass(binding.owner, name);
+  }
+
+  /** `new C(…)` → `C`. */
+  function constructedClass(value: TSESTree.Node): TSESTree.Identifier | undefined {
+    const node = skipTypeWrappers(value);
+    return node.type === AST_NODE_TYPES.NewExpression && node.callee.type === AST_NODE_TYPES.Identifier ? node.callee : undefined;
+  }
+
+  /** `C` of a `C` type annotation (not a union, not generic arguments only). */
+  function annotatedClass(annotation: TSESTree.TSTypeAnnotation | undefined): TSESTree.Identifier | undefined {
+    const type = annotation?.typeAnnotation;
+    return type?.type === AST_NODE_TYPES.TSTypeReference && type.typeName.type === AST_NODE_TYPES.Identifier ? type.typeName : undefined;
+  }
+
+  const fieldClassCache = new Map<string, TSESTree.Identifier | null>();
+  function fieldClass(body: TSESTree.ClassBody, name: string): TSESTree.Identifier | undefined {
+    const key = `${body.range[0]}:${name}`;
+    const cached = fieldClassCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const found = findFieldClass(body, name);
+    fieldClassCache.set(key, found ?? null);
+    return found;
+  }
+
+  function findFieldClass(body: TSESTree.ClassBody, name: string): TSESTree.Identifier | undefined {
+    const candidates: (TSESTree.Identifier | undefined)[] = [];
+    for (const member of body.body) {
+      if (member.type === AST_NODE_TYPES.PropertyDefinition && !member.static) {
+        const key = member.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${member.key.name}` : staticKeyName(member);
+        if (key !== name) continue;
+        const typed = annotatedClass(member.typeAnnotation);
+        if (typed) return typed;
+        if (member.value) candidates.push(constructedClass(member.value));
+      }
+      if (member.type === AST_NODE_TYPES.MethodDefinition && member.kind === 'constructor') {
+        for (const param of member.value.params) {
+          if (param.type !== AST_NODE_TYPES.TSParameterProperty) continue;
+          const inner = param.parameter.type === AST_NODE_TYPES.AssignmentPattern ? param.parameter.left : param.parameter;
+          if (inner.type === AST_NODE_TYPES.Identifier && inner.name === name) return annotatedClass(inner.typeAnnotation);
+        }
+      }
+    }
+    // `this.name = …` anywhere in the class's own methods.
+    const visit = (node: TSESTree.Node): void => {
+      if (node.type === AST_NODE_TYPES.ClassBody && node !== body) return;
+      if (
+        node.type === AST_NODE_TYPES.AssignmentExpression &&
+        node.left.type === AST_NODE_TYPES.MemberExpression &&
+        node.left.object.type === AST_NODE_TYPES.ThisExpression &&
+        (node.left.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${node.left.property.name}` : staticPropertyName(node.left)) === name
+      ) {
+        candidates.push(node.operator === '=' ? constructedClass(node.right) : undefined);
+      }
+      for (const key of sourceCode.visitorKeys[node.type] ?? []) {
+        const child = (node as unknown as Record<string, unknown>)[key];
+        if (Array.isArray(child)) {
+          for (const item of child) if (isNode(item)) visit(item);
+        } else if (isNode(child)) {
+          visit(child);
+        }
+      }
+    };
+    visit(body);
+    const [first] = candidates;
+    // Every assignment must construct the same class.
+    return first && candidates.every((c) => c !== undefined && c.name === first.name) ? first : undefined;
   }
 
   function isPromiseSyntacticallyAt(expression: TSESTree.Node, depth: number): boolean {

@@ -1,10 +1,13 @@
 import { AST_NODE_TYPES, type JSONSchema, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
 import { instanceClassAt } from './abort-signal.js';
+import { getModuleSummaries, type ModuleSummaries } from './module-summaries.js';
 import { getTypeServices, type AnyRuleContext } from './type-services.js';
 import {
+  isBuiltinModule,
   isEffectivelyConst,
   isGlobalReference,
+  lastName,
   matchesModuleExport,
   resolveModuleReference,
   resolveVariable,
@@ -96,6 +99,13 @@ const KNOWN_INTERVALS: readonly KnownSleep[] = [
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
+/**
+ * Imported functions with one of these names, awaited with one duration argument, are taken for
+ * sleeps when their module cannot be read (a package without source on disk, a path alias):
+ * `import { sleep } from '@acme/utils'`, `const { delay } = require('./helpers')` when missing.
+ */
+export const SLEEP_HELPER_NAMES: ReadonlySet<string> = new Set(['sleep', 'delay', 'wait', 'timeout', 'pause']);
+
 /** The callback-style timer, which `new Promise` wraps. */
 const CALLBACK_SET_TIMEOUT: readonly ModuleExportPattern[] = [{ module: 'timers', path: ['setTimeout'] }];
 const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'global', 'self']);
@@ -137,6 +147,8 @@ type WrapperDelay =
 
 interface Wrapper {
   readonly delay: WrapperDelay;
+  /** The delay cannot be copied to the call site (a wrapper in another module that does more than sleep). */
+  readonly inexact?: boolean;
 }
 
 /** What recognition learns about one sleep before it is turned into a {@link BareSleep}. */
@@ -189,6 +201,25 @@ function delayFromArgument(argument: Argument | undefined): Delay {
   if (argument.type === AST_NODE_TYPES.SpreadElement) return { kind: 'unknown' };
   if (argument.type === AST_NODE_TYPES.Identifier && argument.name === 'undefined') return { kind: 'zero' };
   return isZeroOrLess(argument) ? { kind: 'zero' } : { kind: 'node', node: argument };
+}
+
+/** An argument that can be a number of milliseconds: not a function, object, array or string literal. */
+function isDurationLike(argument: Argument): boolean {
+  const node = skipTypeWrappers(argument);
+  switch (node.type) {
+    case AST_NODE_TYPES.SpreadElement:
+    case AST_NODE_TYPES.ArrowFunctionExpression:
+    case AST_NODE_TYPES.FunctionExpression:
+    case AST_NODE_TYPES.ObjectExpression:
+    case AST_NODE_TYPES.ArrayExpression:
+    case AST_NODE_TYPES.TemplateLiteral:
+    case AST_NODE_TYPES.ClassExpression:
+      return false;
+    case AST_NODE_TYPES.Literal:
+      return typeof node.value === 'number';
+    default:
+      return true;
+  }
 }
 
 function isFunctionNode(node: TSESTree.Node | null | undefined): node is FunctionNode {
@@ -256,6 +287,9 @@ export function createSleepRecognizer(
   const knownSleeps = [...KNOWN_SLEEPS, ...extraModules];
   /** Wrapper analysis per function node; `null` = not a wrapper (also the in-progress marker). */
   const wrappers = new Map<FunctionNode, Wrapper | null>();
+  let moduleSummaries: ModuleSummaries | undefined;
+  /** Built on first use: most files never ask about an imported name. */
+  const summaries = (): ModuleSummaries => (moduleSummaries ??= getModuleSummaries(context));
 
   /** With types: the callee's declarations live in a library (lib.dom, @types/node), not user code. */
   function isLibraryFunction(callee: TSESTree.Node): boolean {
@@ -467,7 +501,10 @@ export function createSleepRecognizer(
 
   function wrapperCall(call: TSESTree.CallExpression, depth: number): SleepMatch | undefined {
     const wrapper = wrapperForCallee(call.callee, depth);
-    if (!wrapper) return undefined;
+    return wrapper && wrapperMatch(call, wrapper);
+  }
+
+  function wrapperMatch(call: TSESTree.CallExpression, wrapper: Wrapper): SleepMatch | undefined {
     const args = call.arguments;
     let delay: Delay;
     if (wrapper.delay.kind === 'fixed') {
@@ -479,15 +516,38 @@ export function createSleepRecognizer(
     }
     if (delay.kind === 'zero') return undefined;
     const delayIndex = wrapper.delay.kind === 'param' ? wrapper.delay.index : -1;
-    const droppable = args.every((a, i) => i === delayIndex || isSideEffectFree(a));
+    const droppable = !wrapper.inexact && args.every((a, i) => i === delayIndex || isSideEffectFree(a));
     return { node: call, name: calleePath(call.callee) ?? 'sleep', delay, droppable };
+  }
+
+  /**
+   * A call of a function imported from another module: a sleep when the module's summary says
+   * so; when the module cannot be read (a package without source, a path alias), when its name is
+   * a sleep helper's and it gets one duration argument.
+   */
+  function importedSleepCall(call: TSESTree.CallExpression): SleepMatch | undefined {
+    const reference = resolveModuleReference(sourceCode, call.callee);
+    if (!reference || isBuiltinModule(reference.module)) return undefined;
+    const summary = summaries().exportOf(reference.module, reference.path);
+    if (summary) {
+      const shape = summary.kind === 'function' ? summary.sleep : undefined;
+      if (!shape) return undefined;
+      const signalArgument = shape.signalParam === undefined ? undefined : call.arguments[shape.signalParam];
+      if (signalArgument && delayFromArgument(signalArgument).kind !== 'zero') return undefined;
+      const fallback: Delay = shape.delayHasDefault ? { kind: 'unknown' } : { kind: 'zero' };
+      return wrapperMatch(call, { delay: { kind: 'param', index: shape.delayParam, fallback }, inexact: !shape.exact });
+    }
+    const name = lastName(call.callee);
+    const [argument, ...rest] = call.arguments;
+    if (name === undefined || !SLEEP_HELPER_NAMES.has(name) || !argument || rest.length > 0 || !isDurationLike(argument)) return undefined;
+    return wrapperMatch(call, { delay: { kind: 'param', index: 0, fallback: { kind: 'zero' } }, inexact: true });
   }
 
   function bareSleep(expression: TSESTree.Node, depth: number): SleepMatch | undefined {
     const node = skipTypeWrappers(expression);
     if (node.type === AST_NODE_TYPES.NewExpression) return promiseTimeout(node);
     if (node.type !== AST_NODE_TYPES.CallExpression) return undefined;
-    return knownSleepCall(node, knownSleeps, extraNames) ?? wrapperCall(node, depth);
+    return knownSleepCall(node, knownSleeps, extraNames) ?? wrapperCall(node, depth) ?? importedSleepCall(node);
   }
 
   function toBareSleep(match: SleepMatch | undefined): BareSleep | undefined {
