@@ -60,8 +60,8 @@ const UWS_SELECTOR = 'CallExpression[callee.type="MemberExpression"][callee.prop
 
 /** A call that hands a callback to something that ignores the promise the callback returns. */
 interface CallbackSink {
-  /** How the message names the caller: `setTimeout`, `forEach`, `socket.on('login')`. */
-  readonly name: string;
+  /** How the message names the caller: `setTimeout`, `forEach`, `socket.on('login')`; built only for a report. */
+  readonly name: () => string;
   readonly kind: 'callback' | 'listener';
   /** The arguments that may be the dropped callback. */
   readonly callbacks: readonly TSESTree.CallExpressionArgument[];
@@ -405,7 +405,7 @@ export default createRule<Options, MessageIds>({
       const first = call.arguments[0];
       if (callee.type === AST_NODE_TYPES.Identifier) {
         if (!first || !GLOBAL_CALLBACK_SINKS.has(callee.name) || !isTimerFunction(callee)) return undefined;
-        return { name: callee.name, kind: 'callback', callbacks: [first], at: callee };
+        return { name: () => callee.name, kind: 'callback', callbacks: [first], at: callee };
       }
       if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
       const property = staticPropertyName(callee);
@@ -414,16 +414,16 @@ export default createRule<Options, MessageIds>({
       if (LISTENER_METHODS.has(property)) {
         const listener = call.arguments[1];
         if (!listener || listenersObserved()) return undefined;
-        return { name: listenerName(call, callee, property), kind: 'listener', callbacks: [listener], at };
+        return { name: () => listenerName(call, callee, property), kind: 'listener', callbacks: [listener], at };
       }
       if (!first) return undefined;
-      if (property === 'forEach') return { name: 'forEach', kind: 'callback', callbacks: [first], at };
-      if (property === 'subscribe') return { name: 'subscribe', kind: 'listener', callbacks: call.arguments.slice(0, 2), at };
-      if (TIMER_METHODS.has(property)) return { name: property, kind: 'callback', callbacks: [first], at };
+      if (property === 'forEach') return { name: () => 'forEach', kind: 'callback', callbacks: [first], at };
+      if (property === 'subscribe') return { name: () => 'subscribe', kind: 'listener', callbacks: call.arguments.slice(0, 2), at };
+      if (TIMER_METHODS.has(property)) return { name: () => property, kind: 'callback', callbacks: [first], at };
       const object = skipTypeWrappers(callee.object);
       if (object.type !== AST_NODE_TYPES.Identifier || !isGlobalReference(sourceCode, object, object.name)) return undefined;
-      if (GLOBAL_OBJECTS.has(object.name) && property === 'queueMicrotask') return { name: property, kind: 'callback', callbacks: [first], at };
-      return object.name === 'process' && property === 'nextTick' ? { name: 'process.nextTick', kind: 'callback', callbacks: [first], at } : undefined;
+      if (GLOBAL_OBJECTS.has(object.name) && property === 'queueMicrotask') return { name: () => property, kind: 'callback', callbacks: [first], at };
+      return object.name === 'process' && property === 'nextTick' ? { name: () => 'process.nextTick', kind: 'callback', callbacks: [first], at } : undefined;
     }
 
     /** `fn.bind(this)` is `fn` as far as what it returns goes. */
@@ -489,7 +489,7 @@ export default createRule<Options, MessageIds>({
         context.report({
           loc: { start: sink.at.loc.start, end: callback.loc.end },
           messageId: sink.kind === 'listener' ? 'asyncListener' : 'asyncCallback',
-          data: { sink: sink.name },
+          data: { sink: sink.name() },
         });
       },
     };
