@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * Lint benchmark: `pnpm bench:lint [dir] [--runs N] [--check]`
+ * Lint benchmark: `pnpm bench:lint [dir] [--runs N] [--check] [--js]`
  *
  * Wall time of ESLint over every TypeScript file under `dir` with the same parser
  * (@typescript-eslint/parser) and
@@ -18,6 +18,11 @@
  * The typed runs use a generated tsconfig listing exactly the linted files (`--tsconfig` to use
  * the tree's own). Packages the tree imports but does not have installed resolve to `any`: the
  * type information is then partial, equally for (c) and (d).
+ *
+ * `--js` lints the JavaScript files too (`.js`, `.mjs`, `.cjs`, `.jsx`) and skips the typed runs (c) and (d):
+ * for large JavaScript servers without types, e.g. `pnpm bench:lint /tmp/corpus/trees/tulios+kafkajs --js`.
+ * Each ghostguard run also prints its module-summary counters (cache hits, files parsed for
+ * summaries), read in the child from the plugin's own module-summaries module.
  *
  * Without `dir` it lints this repository's packages: fine to try the harness, far too small
  * (< 100 000 lines) for meaningful figures. See the README's "Performance" section for a tree.
@@ -44,6 +49,9 @@ const VARIANT_LABELS = {
 };
 const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', 'fixtures', '__snapshots__']);
 const TYPESCRIPT_FILE = /\.(?:[cm]?ts|tsx)$/u;
+const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/u;
+/** Set by `--js` (the children inherit it through the environment). */
+const jsMode = () => process.env.GHOSTGUARD_BENCH_JS === '1';
 
 /** @param {string} text @returns {unknown} */
 const parseJson = (text) => JSON.parse(text);
@@ -63,10 +71,12 @@ async function configFor(variant, tsconfig) {
   /** @type {import('eslint').Linter.Config[]} */
   const config = [
     {
-      files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
+      files: jsMode()
+        ? ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.jsx', '**/*.mjs', '**/*.cjs']
+        : ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
       languageOptions: {
         parser: /** @type {import('eslint').Linter.Parser} */ (tseslint.parser),
-        parserOptions: typed ? { project: tsconfig, tsconfigRootDir: path.dirname(tsconfig) } : {},
+        parserOptions: typed ? { project: tsconfig, tsconfigRootDir: path.dirname(tsconfig) } : jsMode() ? { ecmaFeatures: { jsx: true } } : {},
       },
       linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: 'off' },
     },
@@ -114,7 +124,10 @@ async function runChild(variant, dir, tsconfig, listFile) {
   }
   const usage = process.resourceUsage();
   const cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
-  process.stdout.write(`${JSON.stringify({ files: results.length, fatal, firstFatal, byRule, cpuMs })}\n`);
+  // The same module instance the plugin's rules use (both loaded from dist/ by file URL).
+  const { summaryCounters } = await import('../dist/utils/module-summaries.js');
+  const summaryStats = summaryCounters();
+  process.stdout.write(`${JSON.stringify({ files: results.length, fatal, firstFatal, byRule, cpuMs, summaryStats })}\n`);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -132,7 +145,7 @@ function typescriptFiles(dir) {
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) {
         if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(full);
-      } else if (entry.isFile() && TYPESCRIPT_FILE.test(entry.name) && !/\.d\.[cm]?ts$/u.test(entry.name)) {
+      } else if (entry.isFile() && (jsMode() ? SOURCE_FILE : TYPESCRIPT_FILE).test(entry.name) && !/\.d\.[cm]?ts$/u.test(entry.name)) {
         found.push(full);
       }
     }
@@ -196,7 +209,9 @@ const seconds = (/** @type {number} */ ms) => `${(ms / 1000).toFixed(2)} s`;
 function summaryLine(stdout) {
   const line = stdout.trim().split('\n').find((l) => l.startsWith('{"files"'));
   if (!line) throw new Error(`no summary in child output:\n${stdout}`);
-  return /** @type {{ files: number; fatal: number; firstFatal: string; byRule: Record<string, number>; cpuMs: number }} */ (parseJson(line));
+  return /** @type {{ files: number; fatal: number; firstFatal: string; byRule: Record<string, number>; cpuMs: number; summaryStats?: { cacheHits: number; filesParsed: number; filesUnknown: number; exportsComputed: number } }} */ (
+    parseJson(line)
+  );
 }
 
 /** The TIMING table ESLint prints at exit (everything but our JSON summary line). */
@@ -215,6 +230,7 @@ function parseArguments(/** @type {string[]} */ argv) {
     if (arg === '--') continue; // pnpm passes it through
     if (arg === '--runs') options.runs = Number(argv[++i]);
     else if (arg === '--check') options.check = true;
+    else if (arg === '--js') process.env.GHOSTGUARD_BENCH_JS = '1';
     else if (arg === '--tsconfig') options.tsconfig = String(argv[++i]);
     else if (arg === '--help' || arg === '-h') {
       console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]);
@@ -231,7 +247,10 @@ async function main() {
   const userCwd = process.env.INIT_CWD ?? process.cwd();
   const dir = options.dir ? path.resolve(userCwd, options.dir) : path.join(workspaceRoot, 'packages');
   const files = typescriptFiles(dir);
-  if (files.length === 0) throw new Error(`no TypeScript files under ${dir}`);
+  if (files.length === 0) throw new Error(`no ${jsMode() ? 'source' : 'TypeScript'} files under ${dir}`);
+  /** Without types (`--js`), the typed runs (c) and (d) are skipped. */
+  /** @type {Variant[]} */
+  const variants = jsMode() ? ['a', 'floor', 'b', 'e'] : ['a', 'floor', 'b', 'c', 'd', 'e'];
   const lines = files.reduce((sum, file) => sum + readFileSync(file, 'utf8').split('\n').length, 0);
 
   const tempDir = mkdtempSync(path.join(os.tmpdir(), 'ghostguard-bench-'));
@@ -244,9 +263,9 @@ async function main() {
     );
 
     console.log(`# Lint benchmark\n`);
-    console.log(`${dir}: ${files.length} TypeScript files, ${lines.toLocaleString('en-US')} lines; ESLint ${eslintVersion}, Node ${process.version}, ${os.cpus().length} CPUs; median of ${options.runs} runs.`);
+    console.log(`${dir}: ${files.length} ${jsMode() ? 'JavaScript and TypeScript' : 'TypeScript'} files, ${lines.toLocaleString('en-US')} lines; ESLint ${eslintVersion}, Node ${process.version}, ${os.cpus().length} CPUs; median of ${options.runs} runs.`);
     if (lines < 100_000) console.log(`\n> Note: fewer than 100 000 lines; pass a larger tree for representative figures.`);
-    if (!options.tsconfig) console.log(`> Typed runs use a generated tsconfig listing the linted files; imports of packages missing from the tree are \`any\`.`);
+    if (!options.tsconfig && !jsMode()) console.log(`> Typed runs use a generated tsconfig listing the linted files; imports of packages missing from the tree are \`any\`.`);
 
     const childArgs = (/** @type {Variant} */ variant) => [fileURLToPath(import.meta.url), '--child', variant, dir, tsconfig, listFile];
     /** @type {Record<Variant, number[]>} */
@@ -260,7 +279,7 @@ async function main() {
     // One untimed run first, so that the first timed one does not pay for a cold file cache.
     await runNode(childArgs('a'));
     for (let run = 0; run < options.runs; run++) {
-      for (const variant of /** @type {Variant[]} */ (['a', 'floor', 'b', 'c', 'd', 'e'])) {
+      for (const variant of variants) {
         const { ms, stdout } = await runNode(childArgs(variant));
         times[variant].push(ms);
         summaries[variant] = summaryLine(stdout);
@@ -272,7 +291,7 @@ async function main() {
     const loadAfter = os.loadavg()[0] ?? 0;
     console.log(`\nLoad average (1 min) before / after: ${loadBefore.toFixed(2)} / ${loadAfter.toFixed(2)}.`);
     console.log(`\n| configuration | median wall | wall, each run | median CPU | problems reported | parse errors |\n| :-- | --: | :-- | --: | :-- | --: |`);
-    for (const variant of /** @type {Variant[]} */ (['a', 'floor', 'b', 'c', 'd', 'e'])) {
+    for (const variant of variants) {
       const summary = summaries[variant];
       const problems = Object.entries(summary?.byRule ?? {}).map(([rule, count]) => `${rule.replace(/^ghostguard\//u, '')}: ${count}`).join(', ') || '–';
       const each = times[variant].map((t) => (t / 1000).toFixed(2)).join(' / ');
@@ -282,18 +301,23 @@ async function main() {
       { name: '(b) / (a)', wall: median(times.b) / median(times.a), cpu: median(cpuTimes.b) / median(cpuTimes.a), target: 1.05 },
       { name: '(c) / (d)', wall: median(times.c) / median(times.d), cpu: median(cpuTimes.c) / median(cpuTimes.d), target: 1.0 },
       { name: '(e) / (b)', wall: median(times.e) / median(times.b), cpu: median(cpuTimes.e) / median(cpuTimes.b), target: 1.05 },
-    ];
+    ].filter((ratio) => !jsMode() || ratio.name !== '(c) / (d)');
     console.log(`\n| ratio | wall | target | result | CPU |\n| :-- | --: | --: | :-- | --: |`);
     for (const ratio of ratios) {
       console.log(`| ${ratio.name} | ${ratio.wall.toFixed(3)} | ≤ ${ratio.target.toFixed(2)} | ${ratio.wall <= ratio.target ? 'PASS' : 'FAIL'} | ${ratio.cpu.toFixed(3)} |`);
     }
     const overFloor = (/** @type {Record<Variant, number[]>} */ t) => (median(t.b) / median(t.floor)).toFixed(3);
-    console.log(`| (b) / (a'), for reference | ${overFloor(times)} | | | ${overFloor(cpuTimes)} |`);
-    for (const variant of /** @type {Variant[]} */ (['a', 'b', 'c', 'd', 'e'])) {
+    console.log(`| (b) / (a'), for reference | ${overFloor(times)} | ≤ 1.10 | | ${overFloor(cpuTimes)} |`);
+    console.log(`\n| run | module summaries: cache hits | files parsed | unknown (missing, unparsable, huge) | export answers computed |\n| :-- | --: | --: | --: | --: |`);
+    for (const variant of variants.filter((v) => v === 'b' || v === 'c' || v === 'e')) {
+      const stats = summaries[variant]?.summaryStats;
+      if (stats) console.log(`| ${VARIANT_LABELS[variant]} | ${stats.cacheHits} | ${stats.filesParsed} | ${stats.filesUnknown} | ${stats.exportsComputed} |`);
+    }
+    for (const variant of variants) {
       if (summaries[variant]?.fatal) console.log(`\n> Warning: ${VARIANT_LABELS[variant]} had parse errors, e.g. ${summaries[variant]?.firstFatal}`);
     }
 
-    for (const variant of /** @type {Variant[]} */ (['b', 'c', 'd', 'e'])) {
+    for (const variant of variants.filter((v) => v !== 'a' && v !== 'floor')) {
       const { stdout } = await runNode(childArgs(variant), { TIMING: '1' });
       console.log(`\nTIMING=1, ${VARIANT_LABELS[variant]}:\n\n\`\`\`\n${timingTable(stdout)}\n\`\`\``);
     }

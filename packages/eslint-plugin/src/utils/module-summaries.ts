@@ -6,7 +6,8 @@
  * - Scope: relative imports (`./x`, `../x`, `.`), and bare specifiers that resolve through
  *   `node_modules` to a directory inside the project root (workspace packages). Never anything
  *   outside the project root (see {@link projectRootOf}).
- * - Each module is read and parsed once per process (typescript-estree `parse`, no types, no scope
+ * - Each module is read and parsed once per process (espree for JavaScript, typescript-estree `parse`
+ *   for TypeScript; no types, no scope
  *   analysis) and cached by path, modification time and size; the cache is bounded in modules and
  *   bytes. A missing, unreadable, huge or unparsable module is "unknown", never an error.
  * - An export's summary depends only on files on disk: answers computed while a dependency cycle
@@ -16,7 +17,7 @@
 import { statSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { AnyRuleContext } from './type-services.js';
 
 // ------------------------------------------------------------------------------------------------
@@ -116,6 +117,8 @@ export interface ModuleSummaries {
 export const MAX_SUMMARY_FILE_BYTES = 512 * 1024;
 const MAX_CACHED_MODULES = 2000;
 const MAX_CACHED_BYTES = 48 * 1024 * 1024;
+/** Functions longer than this (in characters) are not examined for a sleep: helpers are short. */
+const MAX_SLEEP_HELPER_CHARS = 1200;
 /** How many modules/aliases one question may cross (re-export chains, alias chains). */
 const MAX_DEPTH = 12;
 
@@ -130,40 +133,63 @@ const PROMISE_STATICS = new Set(['all', 'allSettled', 'any', 'race', 'reject', '
 const SIGNAL_PARAM = /signal|abort|controller|cancel/i;
 
 // ------------------------------------------------------------------------------------------------
-// Parsing (lazy: plain-JavaScript users may not have `typescript` installed)
+// Parsing (lazy: plain-JavaScript users may not have `typescript` installed; JavaScript goes to espree)
 // ------------------------------------------------------------------------------------------------
 
 type ParseFunction = (code: string, options: Record<string, unknown>) => TSESTree.Program;
-let parseFunction: ParseFunction | null | undefined;
+let typescriptParse: ParseFunction | null | undefined;
+let espreeParse: ParseFunction | null | undefined;
 
-function loadParser(): ParseFunction | null {
-  if (parseFunction !== undefined) return parseFunction;
+/** typescript-estree, for TypeScript (and JavaScript espree rejects). */
+function loadTypeScriptParser(): ParseFunction | null {
+  if (typescriptParse !== undefined) return typescriptParse;
   try {
     const require = createRequire(import.meta.url);
-    const estree = require('@typescript-eslint/typescript-estree') as { parse: ParseFunction };
-    parseFunction = estree.parse;
+    typescriptParse = (require('@typescript-eslint/typescript-estree') as { parse: ParseFunction }).parse;
   } catch {
-    parseFunction = null;
+    typescriptParse = null;
   }
-  return parseFunction;
+  return typescriptParse;
+}
+
+/** espree, ESLint's own parser (several times faster than typescript-estree on JavaScript). */
+function loadEspree(): ParseFunction | null {
+  if (espreeParse !== undefined) return espreeParse;
+  try {
+    const require = createRequire(import.meta.url);
+    const fromEslint = createRequire(require.resolve('eslint'));
+    espreeParse = (fromEslint('espree') as { parse: ParseFunction }).parse;
+  } catch {
+    espreeParse = null;
+  }
+  return espreeParse;
+}
+
+function tryParse(parse: ParseFunction | null, text: string, options: Record<string, unknown>): TSESTree.Program | undefined {
+  if (!parse) return undefined;
+  try {
+    return parse(text, options);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseModule(file: string, text: string): TSESTree.Program | undefined {
-  const parse = loadParser();
-  if (!parse) return undefined;
   const isTs = /\.[cm]?tsx?$/.test(file);
-  const jsx = file.endsWith('.tsx') || !isTs;
-  try {
-    return parse(text, { jsx, comment: true, range: true, loc: false, tokens: false, filePath: file });
-  } catch {
-    if (!jsx || isTs) return undefined;
-    try {
-      // A `.js` file with `<T>x`-like code that is not JSX.
-      return parse(text, { jsx: false, comment: true, range: true, loc: false, tokens: false });
-    } catch {
-      return undefined;
-    }
+  if (!isTs) {
+    const espree = loadEspree();
+    const options = { ecmaVersion: 'latest', range: true, comment: true, ecmaFeatures: { jsx: true } };
+    const program =
+      tryParse(espree, text, { ...options, sourceType: 'module' }) ??
+      tryParse(espree, text, { ...options, sourceType: 'commonjs' }) ??
+      tryParse(espree, text, { ...options, sourceType: 'script' });
+    if (program) return program;
   }
+  const typescript = loadTypeScriptParser();
+  // JSDoc is read from the comments; TypeScript's own JSDoc parsing would only cost time.
+  const options = { comment: true, range: true, loc: false, tokens: false, filePath: file, jsDocParsingMode: 'none' };
+  const jsx = file.endsWith('.tsx') || !isTs;
+  return tryParse(typescript, text, { ...options, jsx }) ?? (jsx && !isTs ? tryParse(typescript, text, { ...options, jsx: false }) : undefined);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -702,9 +728,10 @@ function collectModuleInfo(program: TSESTree.Program): ModuleInfo {
       case AST_NODE_TYPES.ExpressionStatement: {
         const expression = statement.expression;
         if (expression.type !== AST_NODE_TYPES.AssignmentExpression || expression.operator !== '=') break;
-        collectCommonJsAssignment(expression, named, (whole) => {
+        const assignsExports = collectCommonJsAssignment(expression, named, (whole) => {
           cjsWhole = whole;
-        }) && (isCommonJs = true);
+        });
+        if (assignsExports) isCommonJs = true;
         break;
       }
       default:
@@ -940,17 +967,60 @@ class ModuleAnalysis {
 
   exportAt(exportPath: readonly string[]): ExportSummary | undefined {
     const [first, ...rest] = exportPath;
-    let base: ExportSummary | undefined;
     if (first === undefined) return this.namespace();
+    let base: ExportSummary | undefined;
+    let remaining = rest;
     if (first === 'default') {
-      if (this.info.esmDefault) base = this.valueOf(this.info.esmDefault);
-      else if (this.info.cjsWhole) base = this.valueOf(this.info.cjsWhole);
-      else if (this.info.isCommonJs || this.info.named.size > 0) base = this.namespace();
+      const node = this.info.esmDefault ?? this.info.cjsWhole;
+      const [next, ...afterNext] = rest;
+      if (node && next !== undefined) {
+        // Only the member asked for, not the whole object.
+        base = this.memberValue(node, next);
+        remaining = afterNext;
+      } else if (node) {
+        base = this.valueOf(node);
+      } else if (next !== undefined && (this.info.isCommonJs || this.info.named.size > 0)) {
+        base = this.namedExport(next);
+        remaining = afterNext;
+      } else if (this.info.isCommonJs || this.info.named.size > 0) {
+        base = this.namespace();
+      }
     } else {
       base = this.namedExport(first);
     }
-    for (const name of rest) base = this.resolution.membersOf(base)?.get(name);
+    for (const name of remaining) base = this.resolution.membersOf(base)?.get(name);
     return base;
+  }
+
+  /** The member `name` of the value of `node`, computing only that member where the syntax allows. */
+  private memberValue(node: TSESTree.Node, name: string): ExportSummary | undefined {
+    if (this.depth > MAX_DEPTH) return undefined;
+    const inner = skipWrappers(node);
+    if (inner.type === AST_NODE_TYPES.ObjectExpression) {
+      let found: ExportSummary | undefined;
+      for (const property of inner.properties) {
+        if (property.type === AST_NODE_TYPES.Property && property.kind === 'init' && keyName(property) === name) {
+          found = this.valueOf(property.value, property.range[0]);
+        }
+      }
+      return found;
+    }
+    if (inner.type === AST_NODE_TYPES.Identifier) {
+      const binding = this.info.locals.get(inner.name);
+      if (binding?.kind === 'import') return this.resolution.importOf(this.record.file, binding.specifier, [...binding.path, name]);
+      if (binding) {
+        this.depth += 1;
+        try {
+          return this.memberValue(binding.node, name);
+        } finally {
+          this.depth -= 1;
+        }
+      }
+      return undefined;
+    }
+    const required = requirePath(inner);
+    if (required) return this.resolution.importOf(this.record.file, required.specifier, [...required.path, name]);
+    return this.resolution.membersOf(this.valueOf(inner))?.get(name);
   }
 
   /** All named exports as one object (namespace import, whole `require`). */
@@ -967,7 +1037,7 @@ class ModuleAnalysis {
   private namedExport(name: string): ExportSummary | undefined {
     const binding = this.info.named.get(name);
     if (binding) return this.bindingValue(binding);
-    if (this.info.cjsWhole) return this.resolution.membersOf(this.valueOf(this.info.cjsWhole))?.get(name);
+    if (this.info.cjsWhole) return this.memberValue(this.info.cjsWhole, name);
     for (const star of this.info.stars) {
       const found = this.resolution.importOf(this.record.file, star, [name]);
       if (found) return found;
@@ -990,11 +1060,13 @@ class ModuleAnalysis {
   }
 
   /** What the value of an expression or declaration is. */
-  valueOf(node: TSESTree.Node): ExportSummary | undefined {
+  valueOf(node: TSESTree.Node, ownerStart?: number): ExportSummary | undefined {
     if (this.depth > MAX_DEPTH) return undefined;
     this.depth += 1;
     try {
-      return this.valueOfInner(skipWrappers(node));
+      const inner = skipWrappers(node);
+      if (isFunctionLike(inner)) return this.functionSummary(inner, ownerStart);
+      return this.valueOfInner(inner);
     } finally {
       this.depth -= 1;
     }
@@ -1038,7 +1110,7 @@ class ModuleAnalysis {
     for (const property of node.properties) {
       if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') continue;
       const name = keyName(property);
-      const value = name === undefined ? undefined : this.valueOf(property.value);
+      const value = name === undefined ? undefined : this.valueOf(property.value, property.range[0]);
       if (name !== undefined && value) members.set(name, value);
     }
     return { kind: 'object', members };
@@ -1098,9 +1170,9 @@ class ModuleAnalysis {
       if (name === undefined) continue;
       if (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.TSAbstractMethodDefinition) {
         if (member.kind !== 'method') continue;
-        (member.static ? statics : instance).set(name, this.functionSummary(member.value));
+        (member.static ? statics : instance).set(name, this.functionSummary(member.value, member.range[0]));
       } else if (member.value && isFunctionLike(skipWrappers(member.value))) {
-        (member.static ? statics : instance).set(name, this.functionSummary(skipWrappers(member.value) as FunctionLike));
+        (member.static ? statics : instance).set(name, this.functionSummary(skipWrappers(member.value) as FunctionLike, member.range[0]));
       } else {
         const pointer = this.typedInstance(member.typeAnnotation) ?? this.constructedInstance(member.value);
         if (pointer) (member.static ? statics : instance).set(name, pointer);
@@ -1219,22 +1291,24 @@ class ModuleAnalysis {
   // Functions
   // --------------------------------------------------------------------------------------------
 
-  functionSummary(fn: FunctionLike): ExportSummary {
+  /** `ownerStart`: where the JSDoc of the function would end (its class member or property). */
+  functionSummary(fn: FunctionLike, ownerStart?: number): ExportSummary {
     const cached = this.functionCache.get(fn);
     if (cached) return cached;
     // Recursion inside the module: assume nothing while computing.
     this.functionCache.set(fn, { kind: 'function', returnsPromise: false });
-    const sleep = fn.generator ? undefined : this.sleepShape(fn);
-    const returnsPromise = !fn.generator && (sleep !== undefined || this.returnsPromise(fn));
+    // Sleep helpers are small; looking for a timer in long functions would only cost time.
+    const sleep = fn.generator || fn.range[1] - fn.range[0] > MAX_SLEEP_HELPER_CHARS ? undefined : this.sleepShape(fn);
+    const returnsPromise = !fn.generator && (sleep !== undefined || this.returnsPromise(fn, ownerStart));
     const summary: ExportSummary = { kind: 'function', returnsPromise, ...(sleep ? { sleep } : {}) };
     this.functionCache.set(fn, summary);
     return summary;
   }
 
-  private returnsPromise(fn: FunctionLike): boolean {
+  private returnsPromise(fn: FunctionLike, ownerStart?: number): boolean {
     if (fn.async) return true;
     if (fn.returnType) return typeAnnotationIsPromise(fn.returnType.typeAnnotation);
-    if (this.hasJsDocPromiseReturn(fn)) return true;
+    if (this.hasJsDocPromiseReturn(ownerStart ?? this.ownerStart(fn))) return true;
     if (!fn.body) return false;
     if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return this.isPromiseExpression(fn.body, fn);
     if (!alwaysExits(fn.body)) return false;
@@ -1249,8 +1323,7 @@ class ModuleAnalysis {
     return returned.length > 0 && returned.every((argument) => argument !== null && this.isPromiseExpression(argument, fn));
   }
 
-  private hasJsDocPromiseReturn(fn: FunctionLike): boolean {
-    const start = this.ownerStart(fn);
+  private hasJsDocPromiseReturn(start: number): boolean {
     const text = this.info.comments;
     // The last block comment ending before the owner starts.
     let low = 0;
@@ -1266,7 +1339,7 @@ class ModuleAnalysis {
         high = mid - 1;
       }
     }
-    return found !== undefined && found.type === 'Block' && found.value.startsWith('*') && start - found.range[1] < 200 && JSDOC_RETURNS_PROMISE.test(found.value);
+    return found !== undefined && found.type === AST_TOKEN_TYPES.Block && found.value.startsWith('*') && start - found.range[1] < 200 && JSDOC_RETURNS_PROMISE.test(found.value);
   }
 
   /** Where the JSDoc of `fn` would end: before `export const x = …`, the method, or the function. */
@@ -1276,7 +1349,8 @@ class ModuleAnalysis {
     for (const statement of this.info.program.body) {
       if (statement.range[0] <= fn.range[0] && fn.range[1] <= statement.range[1]) {
         start = statement.range[0];
-        if (statement.range[0] !== fn.range[0] && !this.isTopLevelOwnerOf(statement, fn)) start = this.memberStart(statement, fn) ?? fn.range[0];
+        // Nested deeper (a method reached without its member): the function itself.
+        if (statement.range[0] !== fn.range[0] && !this.isTopLevelOwnerOf(statement, fn)) start = fn.range[0];
         break;
       }
     }
@@ -1291,24 +1365,6 @@ class ModuleAnalysis {
       declaration?.type === AST_NODE_TYPES.VariableDeclaration &&
       declaration.declarations.some((d) => d.init !== null && skipWrappers(d.init) === fn)
     );
-  }
-
-  /** The start of the class member or object property whose value is `fn`. */
-  private memberStart(statement: TSESTree.Node, fn: FunctionLike): number | undefined {
-    let start: number | undefined;
-    walk(
-      statement,
-      (node) => {
-        if (
-          (node.type === AST_NODE_TYPES.MethodDefinition || node.type === AST_NODE_TYPES.PropertyDefinition || node.type === AST_NODE_TYPES.Property) &&
-          node.value === fn
-        ) {
-          start = node.range[0];
-        }
-      },
-      true,
-    );
-    return start;
   }
 
   private isPromiseExpression(expression: TSESTree.Node, fn: FunctionLike): boolean {

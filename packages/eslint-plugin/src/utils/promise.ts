@@ -53,6 +53,21 @@ const TIMERS_PROMISE_FUNCTIONS = new Set(['setTimeout', 'setImmediate', 'wait', 
 /** A string naming one of the modules whose exports `isWellKnownPromiseApi` knows. */
 const PROMISE_MODULE_SPECIFIER = /['"`](?:node:)?(?:fs|fs\/promises|timers\/promises)['"`]/;
 
+/** Methods of Node.js classes that return a promise (instances held in typed fields or `new C()`). */
+const BUILTIN_PROMISE_METHODS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  worker_threads: { Worker: ['terminate'] },
+  'fs/promises': { FileHandle: ['close', 'read', 'write', 'readFile', 'writeFile', 'stat', 'sync', 'truncate', 'appendFile'] },
+  'readline/promises': { Interface: ['question'] },
+};
+const PROMISE_METHOD_SUMMARY: ExportSummary = { kind: 'function', returnsPromise: true };
+
+/** The promise-returning members of a Node.js class instance, as summaries. */
+function builtinInstanceMembers(reference: ModuleReference): ReadonlyMap<string, ExportSummary> | undefined {
+  const className = reference.path.length === 1 ? reference.path[0] : undefined;
+  const methods = className === undefined ? undefined : BUILTIN_PROMISE_METHODS[reference.module]?.[className];
+  return methods && new Map(methods.map((name) => [name, PROMISE_METHOD_SUMMARY]));
+}
+
 /** Guards recursion through aliases, `this.x()` chains and mutually recursive functions. */
 const MAX_DEPTH = 8;
 
@@ -565,7 +580,8 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     const classRef = instanceClassOf(node, depth + 1);
     if (classRef) {
       const classReference = resolveModuleReference(sourceCode, classRef);
-      if (!classReference || isBuiltinModule(classReference.module)) return undefined;
+      if (classReference && isBuiltinModule(classReference.module)) return builtinInstanceMembers(classReference);
+      if (!classReference) return undefined;
       return summaries().instanceMembersOf(summaries().exportOf(classReference.module, classReference.path));
     }
     if (node.type !== AST_NODE_TYPES.MemberExpression) return undefined;
@@ -607,9 +623,13 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
     return node.type === AST_NODE_TYPES.NewExpression && node.callee.type === AST_NODE_TYPES.Identifier ? node.callee : undefined;
   }
 
-  /** `C` of a `C` type annotation (not a union, not generic arguments only). */
+  /** `C` of a `C`, `C | undefined` or `C | null` type annotation. */
   function annotatedClass(annotation: TSESTree.TSTypeAnnotation | undefined): TSESTree.Identifier | undefined {
-    const type = annotation?.typeAnnotation;
+    let type = annotation?.typeAnnotation;
+    if (type?.type === AST_NODE_TYPES.TSUnionType) {
+      const named = type.types.filter((t) => t.type !== AST_NODE_TYPES.TSUndefinedKeyword && t.type !== AST_NODE_TYPES.TSNullKeyword);
+      type = named.length === 1 ? named[0] : undefined;
+    }
     return type?.type === AST_NODE_TYPES.TSTypeReference && type.typeName.type === AST_NODE_TYPES.Identifier ? type.typeName : undefined;
   }
 

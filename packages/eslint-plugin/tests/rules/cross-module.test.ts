@@ -174,6 +174,20 @@ describe('no-detached-task (imported promises)', () => {
       '}',
     ].join('\n');
     expect(detachedLines(handler, tsFile)).toEqual(['6:detached', '7:detached', '9:detached']);
+    const threads = [
+      "import { Worker } from 'node:worker_threads';",
+      "import type { Store } from './classes/store.js';",
+      'class Pool {',
+      '  worker: Worker | undefined;',
+      '  store?: Store | null;',
+      '  stop() {',
+      '    this.worker?.terminate();',
+      "    this.store?.load('k');",
+      '    this.worker?.postMessage(1);',
+      '  }',
+      '}',
+    ].join('\n');
+    expect(detachedLines(threads, tsFile)).toEqual(['7:detached', '8:detached']);
     expect(detachedLines("const { fetchAll } = require('./cjs/exports-dot');\nfunction f() {\n  fetchAll();\n}\nf();", cjsFile)).toEqual([
       '3:detached',
     ]);
