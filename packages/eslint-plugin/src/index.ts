@@ -16,6 +16,11 @@ export type RuleEntry = 'error' | 'off' | ['error', Record<string, unknown>];
  */
 export interface GhostguardConfig {
   name: `ghostguard/${ConfigName}`;
+  /**
+   * Tests, benchmarks and one-shot scripts (`testAndScriptFiles`): the rules are about code that
+   * runs inside a long-lived server. Spread the config with `ignores: []` to lint them too.
+   */
+  ignores: string[];
   plugins: { ghostguard: { meta: { name: string; version: string } } };
   /** ghostguard's own rules, plus (in `with-typescript-eslint`) settings for typescript-eslint's and core rules. */
   rules: { [id in RuleId]?: RuleEntry } & { [otherRule: string]: RuleEntry | undefined };
@@ -67,9 +72,11 @@ function ruleEntries(level: 'recommended' | 'strict'): GhostguardConfig['rules']
  * - `@typescript-eslint/no-floating-promises` off: `ghostguard/no-detached-task` reports the same
  *   promises (any thenable, with types) but does not accept `void`, and accepts the runtime's task
  *   helpers; both on would report each dropped promise twice and disagree on the fix.
- * - `@typescript-eslint/no-misused-promises` without `checksVoidReturn.arguments`: async listeners
- *   handed to `ws.on('message', async …)` are how handlers are written; the listeners that really
- *   drop promises (`forEach`, timers) stay reported by `no-detached-task`. Every other check stays on.
+ * - `@typescript-eslint/no-misused-promises` without `checksVoidReturn.arguments`: `no-detached-task`
+ *   reports the callbacks whose promise is really dropped (event listeners such as
+ *   `ws.on('message', async …)`, `forEach`, timers, `subscribe`) and says that their rejection is
+ *   unhandled; both on would report each of them twice, and that check also flags handlers whose
+ *   framework awaits them (express 5 routes, fastify hooks). Every other check stays on.
  * - core `no-await-in-loop` off: it recommends `Promise.all`, the pattern
  *   `no-promise-all-in-ws-handler` bans in handlers, and a polling loop awaits in its loop by design.
  */
@@ -96,6 +103,26 @@ function withTypescriptEslintRules(): GhostguardConfig['rules'] {
   };
 }
 
+/**
+ * Files the configs leave out: test suites (a dropped promise in a test fails or finishes with
+ * the test run, a sleep in a test loop ends with it), benchmarks and one-shot scripts, which exit
+ * when their work is done. Entry points that start a server (`bin/`, `src/cli.ts`) stay in.
+ * Globs are matched relative to the config file, at any depth.
+ */
+export const testAndScriptFiles: readonly string[] = Object.freeze([
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/__mocks__/**',
+  '**/spec/**',
+  '**/e2e/**',
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/scripts/**',
+  '**/bench/**',
+  '**/benchmarks/**',
+]);
+
 const configs = {} as Record<ConfigName, GhostguardConfig>;
 
 const plugin: GhostguardPlugin = {
@@ -106,9 +133,11 @@ const plugin: GhostguardPlugin = {
 
 // Configs carry the plugin itself, so `configs.recommended` alone is a complete flat config entry.
 const plugins = { ghostguard: plugin };
+// A fresh array per config: a project that edits one config's list must not change the others.
+const ignores = (): string[] => [...testAndScriptFiles];
 
 Object.assign(configs, {
-  recommended: { name: 'ghostguard/recommended', plugins, rules: ruleEntries('recommended') },
+  recommended: { name: 'ghostguard/recommended', ignores: ignores(), plugins, rules: ruleEntries('recommended') },
   /**
    * The same rules at the same levels as `recommended`. Use it when the config also enables
    * typed linting (`parserOptions.projectService`): the rules then use the type checker to
@@ -118,11 +147,12 @@ Object.assign(configs, {
    */
   'recommended-type-checked': {
     name: 'ghostguard/recommended-type-checked',
+    ignores: ignores(),
     plugins,
     rules: ruleEntries('recommended'),
   },
-  strict: { name: 'ghostguard/strict', plugins, rules: ruleEntries('strict') },
-  'with-typescript-eslint': { name: 'ghostguard/with-typescript-eslint', plugins, rules: withTypescriptEslintRules() },
+  strict: { name: 'ghostguard/strict', ignores: ignores(), plugins, rules: ruleEntries('strict') },
+  'with-typescript-eslint': { name: 'ghostguard/with-typescript-eslint', ignores: ignores(), plugins, rules: withTypescriptEslintRules() },
 } satisfies Record<ConfigName, GhostguardConfig>);
 
 /**

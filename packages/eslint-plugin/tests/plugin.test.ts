@@ -9,7 +9,7 @@ import { ESLint, type Linter } from 'eslint';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import ghostguard, { rules, type ConfigName } from '../src/index.js';
+import ghostguard, { rules, testAndScriptFiles, type ConfigName } from '../src/index.js';
 import { DOCS_BASE_URL } from '../src/utils/create-rule.js';
 import { clean, hazards } from './integration-fixtures.js';
 
@@ -55,8 +55,28 @@ describe('plugin object', () => {
       const config = ghostguard.configs[name];
       expect(config.name).toBe(`ghostguard/${name}`);
       expect(config.plugins?.ghostguard).toBe(ghostguard);
-      // No `files` (applies to whatever the user lints) and no `languageOptions` (never overrides their parser).
-      expect(Object.keys(config).sort()).toEqual(['name', 'plugins', 'rules']);
+      // No `files` (applies to whatever the user lints) and no `languageOptions` (never overrides their parser);
+      // `ignores` leaves out tests and one-shot scripts.
+      expect(Object.keys(config).sort()).toEqual(['ignores', 'name', 'plugins', 'rules']);
+      expect(config.ignores).toEqual([...testAndScriptFiles]);
+      if (name !== 'recommended') expect(config.ignores).not.toBe(ghostguard.configs.recommended.ignores);
+    }
+  });
+
+  it('leaves tests, benchmarks and scripts out, and lints them when `ignores` is emptied', async () => {
+    const code = 'async function flush() {}\nflush();\n';
+    const scoped = eslintWith([ghostguard.configs.recommended]);
+    const everything = eslintWith([{ ...ghostguard.configs.recommended, ignores: [] }]);
+    const excluded = ['test/a.ts', 'tests/unit/a.ts', 'src/__tests__/a.ts', 'spec/a.ts', 'src/a.test.ts', 'src/a.spec.ts', 'scripts/seed.ts', 'packages/x/e2e/a.ts'];
+    const included = ['src/server.ts', 'bin/server.ts', 'src/cli.ts', 'src/testing.ts', 'src/latest/a.ts', 'examples/server.ts'];
+    for (const file of excluded) {
+      const [result] = await scoped.lintText(code, { filePath: path.join(packageDir, file) });
+      expect(result?.messages.map((m) => m.ruleId), file).toEqual([]);
+    }
+    for (const file of [...excluded, ...included]) {
+      const linter = included.includes(file) ? scoped : everything;
+      const [result] = await linter.lintText(code, { filePath: path.join(packageDir, file) });
+      expect(result?.messages.map((m) => m.ruleId), file).toEqual(['ghostguard/no-detached-task']);
     }
   });
 

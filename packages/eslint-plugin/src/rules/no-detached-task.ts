@@ -1,7 +1,14 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import { createRule } from '../utils/create-rule.js';
 import { getTypeServices } from '../utils/type-services.js';
-import { isGlobalReference, matchesConfiguredName, skipTypeWrappers, staticKeyName, staticPropertyName } from '../utils/module-bindings.js';
+import {
+  isGlobalReference,
+  matchesConfiguredName,
+  resolveModuleReference,
+  skipTypeWrappers,
+  staticKeyName,
+  staticPropertyName,
+} from '../utils/module-bindings.js';
 import {
   createPromiseRecognizer,
   handlesRejection,
@@ -13,21 +20,54 @@ import {
 import { planRuntimeImport, preferredQuote } from '../utils/runtime-import.js';
 
 type Options = [{ taskHelpers?: string[]; requireTracking?: boolean }];
-type MessageIds = 'detached' | 'untracked' | 'asyncCallback' | 'suggestAwait' | 'suggestNamedTask';
+type MessageIds = 'detached' | 'untracked' | 'asyncCallback' | 'asyncListener' | 'suggestAwait' | 'suggestNamedTask';
 
 const TASK_HELPER = 'createNamedTask';
 /** Runtime helpers that own the lifetime of what they start and whose promise never rejects. */
 const DEFAULT_TASK_HELPERS = [TASK_HELPER, 'superviseSession'];
 const { DefinitionType } = TSESLint.Scope;
 const FALLBACK_TASK_NAME = 'task';
+const SCRIPT_FILE = /\.[cm]?jsx?$/;
 
 /** Global functions that call their first argument later and ignore what it returns. */
 const GLOBAL_CALLBACK_SINKS = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask']);
+/** Timer methods of any object (`globalThis`, a `timers` import, an injected clock): they ignore what the callback returns. */
+const TIMER_METHODS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
 const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self']);
+/**
+ * Event-emitter, socket and DOM registration methods: `emitter.on(event, listener)`. Node's
+ * `EventEmitter`, socket.io, `ws`, `process` and `EventTarget` all call the listener and drop
+ * what it returns (unless the emitter was built with `captureRejections`).
+ */
+const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
+/**
+ * Files whose `.on(…)` listeners are observed: emitters opted into routing listener rejections
+ * to `'error'` (`captureRejections`), and bot frameworks whose `bot.on(filter, handler)` is
+ * middleware that they await (Telegraf, grammY).
+ */
+const LISTENERS_OBSERVED = /\bcaptureRejections\b|(?:\bfrom\s*|\brequire\s*\(\s*)['"](?:telegraf|grammy)['"]/;
 const CALLBACK_SINK_SELECTOR = [
   'CallExpression[callee.type="Identifier"][callee.name=/^(?:setTimeout|setInterval|setImmediate|queueMicrotask)$/]',
-  'CallExpression[callee.type="MemberExpression"][callee.property.name=/^(?:forEach|setTimeout|setInterval|setImmediate|queueMicrotask|nextTick)$/]',
+  'CallExpression[callee.type="MemberExpression"][callee.property.name=/^(?:forEach|setTimeout|setInterval|setImmediate|queueMicrotask|nextTick|on|once|addListener|prependListener|prependOnceListener|addEventListener|subscribe)$/]',
 ].join(', ');
+
+/**
+ * uWebSockets.js behaviour handlers: `app.ws(pattern, { open, message, close, … })` calls them and
+ * drops what they return.
+ */
+const UWS_HANDLERS = new Set(['upgrade', 'open', 'message', 'drain', 'close', 'ping', 'pong', 'subscription', 'dropped']);
+const UWS_SELECTOR = 'CallExpression[callee.type="MemberExpression"][callee.property.name="ws"][arguments.length>=2]';
+
+/** A call that hands a callback to something that ignores the promise the callback returns. */
+interface CallbackSink {
+  /** How the message names the caller: `setTimeout`, `forEach`, `socket.on('login')`; built only for a report. */
+  readonly name: () => string;
+  readonly kind: 'callback' | 'listener';
+  /** The arguments that may be the dropped callback. */
+  readonly callbacks: readonly TSESTree.CallExpressionArgument[];
+  /** Where the report starts: the called name, so the line is the call's even when the callback starts below it. */
+  readonly at: TSESTree.Node;
+}
 
 /** Expressions that can follow `await` without parentheses. */
 const UNARY_OPERAND_TYPES = new Set<AST_NODE_TYPES>([
@@ -58,7 +98,9 @@ export default createRule<Options, MessageIds>({
       untracked:
         'This promise handles its rejection but is not tracked: it can outlive its connection. Start it with createNamedTask so it is drained with the connection.',
       asyncCallback:
-        '{{sink}} ignores the promise this callback returns: its rejection goes unhandled and nothing waits for it. Run the work as a named task or loop with `for…of` and `await`.',
+        '{{sink}} ignores the promise this callback returns: a rejection there is an unhandled rejection and nothing waits for the work. Loop with `for…of` and `await`, or run the work as a named task.',
+      asyncListener:
+        '{{sink}} ignores the promise this listener returns: a rejection there is an unhandled rejection and nothing waits for the work or stops it with the connection. Handle errors with `.catch` inside a plain listener, or run the work as a named task.',
       suggestAwait: 'Await the promise.',
       suggestNamedTask: "Start it as a tracked task: createNamedTask('{{name}}', …).",
     },
@@ -90,6 +132,7 @@ export default createRule<Options, MessageIds>({
     const services = getTypeServices(context);
     const taskHelpers = new Set(options.taskHelpers ?? DEFAULT_TASK_HELPERS);
     const requireTracking = options.requireTracking === true;
+    const isScript = SCRIPT_FILE.test(context.filename);
 
     /** `a.b.c` for callees made of identifiers and `this`, else undefined. */
     function dottedName(node: TSESTree.Node): string | undefined {
@@ -256,17 +299,43 @@ export default createRule<Options, MessageIds>({
     }
 
     /**
+     * In JavaScript, Flow-style annotations such as `async f(): void` give the checker a wrong
+     * return type; an `async` function declared in the file returns a promise whatever it says.
+     */
+    function callsAsyncFunctionInScript(node: TSESTree.Node): boolean {
+      if (!isScript || node.type !== AST_NODE_TYPES.CallExpression) return false;
+      const fn = promises.resolveFunction(node.callee);
+      return fn !== undefined && fn.async && !fn.generator;
+    }
+
+    /**
+     * `Promise.resolve()` / `Promise.resolve(value)`: already fulfilled, nothing runs and nothing
+     * can reject. Not `Promise.resolve(load())` (it adopts `load()`), nor `Promise.reject(…)`
+     * (a dropped rejected promise is an unhandled rejection).
+     */
+    function isSettledPromise(node: TSESTree.Node): boolean {
+      if (node.type !== AST_NODE_TYPES.CallExpression || node.arguments.length > 1) return false;
+      const callee = skipTypeWrappers(node.callee);
+      if (callee.type !== AST_NODE_TYPES.MemberExpression || staticPropertyName(callee) !== 'resolve') return false;
+      const object = skipTypeWrappers(callee.object);
+      if (object.type !== AST_NODE_TYPES.Identifier || object.name !== 'Promise' || !isGlobalReference(sourceCode, object, 'Promise')) return false;
+      const value = node.arguments[0];
+      return value === undefined || (value.type !== AST_NODE_TYPES.SpreadElement && !promises.isPromise(value));
+    }
+
+    /**
      * Reports the promise `expression` starts when nothing uses its value. `target` is what a
      * suggestion replaces: the expression itself, or the `void` in front of it.
      */
     function checkStarted(expression: TSESTree.Expression, target: TSESTree.Node): void {
       const node = skipTypeWrappers(expression);
       const typed = promises.isThenableTyped(expression);
-      if (typed === false || (typed === undefined && !promises.isPromiseSyntactically(node))) return;
+      if (typed === false ? !callsAsyncFunctionInScript(node) : typed === undefined && !promises.isPromiseSyntactically(node)) return;
       const root = promiseChainRoot(node);
       // `superviseSession(…).finally(() => watch.dispose())`: the helper tracks the work and
       // never rejects, so a cleanup chained on it is part of the tracked task.
       if (isTaskHelperCall(node) || isTaskHelperCall(root)) return;
+      if (node === root && isSettledPromise(node)) return;
       let messageId: MessageIds = 'detached';
       if (handlesRejection(node)) {
         const startsHere =
@@ -306,20 +375,93 @@ export default createRule<Options, MessageIds>({
       }
     }
 
-    /** `setTimeout`, `queueMicrotask`, `process.nextTick`, `x.forEach`: callers that drop what the callback returns. */
-    function callbackSinkName(call: TSESTree.CallExpression): string | undefined {
+    /** `setTimeout` as the global or an import of `timers`/`node:timers`. */
+    function isTimerFunction(callee: TSESTree.Identifier): boolean {
+      if (isGlobalReference(sourceCode, callee, callee.name)) return true;
+      const reference = resolveModuleReference(sourceCode, callee);
+      return reference?.module === 'timers' && reference.path.length === 1 && reference.path[0] === callee.name;
+    }
+
+    let listenersObservedCache: boolean | undefined;
+    function listenersObserved(): boolean {
+      listenersObservedCache ??= LISTENERS_OBSERVED.test(sourceCode.text);
+      return listenersObservedCache;
+    }
+
+    /** `emitter.on('message')` for the message; the event only when it is a plain string. */
+    function listenerName(call: TSESTree.CallExpression, callee: TSESTree.MemberExpression, method: string): string {
+      const event = call.arguments[0];
+      const eventText = event?.type === AST_NODE_TYPES.Literal && typeof event.value === 'string' && event.value.length <= 40 ? `'${event.value}'` : '…';
+      const owner = dottedName(callee.object);
+      return `${owner !== undefined && owner.length <= 40 ? `${owner}.` : '.'}${method}(${eventText})`;
+    }
+
+    /**
+     * Callers that drop what their callback returns: timers, `queueMicrotask`, `process.nextTick`,
+     * `x.forEach`, `x.subscribe` (RxJS, pub/sub clients) and event listeners.
+     */
+    function callbackSink(call: TSESTree.CallExpression): CallbackSink | undefined {
       const callee = skipTypeWrappers(call.callee);
+      const first = call.arguments[0];
       if (callee.type === AST_NODE_TYPES.Identifier) {
-        return GLOBAL_CALLBACK_SINKS.has(callee.name) && isGlobalReference(sourceCode, callee, callee.name) ? callee.name : undefined;
+        if (!first || !GLOBAL_CALLBACK_SINKS.has(callee.name) || !isTimerFunction(callee)) return undefined;
+        return { name: () => callee.name, kind: 'callback', callbacks: [first], at: callee };
       }
       if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
       const property = staticPropertyName(callee);
-      if (property === 'forEach') return 'forEach';
+      if (property === undefined) return undefined;
+      const at = callee.property;
+      if (LISTENER_METHODS.has(property)) {
+        const listener = call.arguments[1];
+        if (!listener || listenersObserved()) return undefined;
+        return { name: () => listenerName(call, callee, property), kind: 'listener', callbacks: [listener], at };
+      }
+      if (!first) return undefined;
+      if (property === 'forEach') return { name: () => 'forEach', kind: 'callback', callbacks: [first], at };
+      if (property === 'subscribe') return { name: () => 'subscribe', kind: 'listener', callbacks: call.arguments.slice(0, 2), at };
+      if (TIMER_METHODS.has(property)) return { name: () => property, kind: 'callback', callbacks: [first], at };
       const object = skipTypeWrappers(callee.object);
-      if (property === undefined || object.type !== AST_NODE_TYPES.Identifier) return undefined;
-      if (!isGlobalReference(sourceCode, object, object.name)) return undefined;
-      if (GLOBAL_OBJECTS.has(object.name) && GLOBAL_CALLBACK_SINKS.has(property)) return property;
-      return object.name === 'process' && property === 'nextTick' ? 'process.nextTick' : undefined;
+      if (object.type !== AST_NODE_TYPES.Identifier || !isGlobalReference(sourceCode, object, object.name)) return undefined;
+      if (GLOBAL_OBJECTS.has(object.name) && property === 'queueMicrotask') return { name: () => property, kind: 'callback', callbacks: [first], at };
+      return object.name === 'process' && property === 'nextTick' ? { name: () => 'process.nextTick', kind: 'callback', callbacks: [first], at } : undefined;
+    }
+
+    /** `fn.bind(this)` is `fn` as far as what it returns goes. */
+    function unbound(callback: TSESTree.Node): TSESTree.Node {
+      const node = skipTypeWrappers(callback);
+      if (node.type !== AST_NODE_TYPES.CallExpression || node.callee.type !== AST_NODE_TYPES.MemberExpression) return node;
+      return staticPropertyName(node.callee) === 'bind' ? skipTypeWrappers(node.callee.object) : node;
+    }
+
+    /**
+     * A plain function whose returned promise already handles its rejection or is tracked
+     * (`() => load().catch(log)`): the caller drops a promise that cannot reject.
+     */
+    function returnsHandledPromise(fn: FunctionNode): boolean {
+      if (fn.async || !fn.body) return false;
+      let returned: TSESTree.Node | null | undefined;
+      if (fn.body.type !== AST_NODE_TYPES.BlockStatement) returned = fn.body;
+      else {
+        const last = fn.body.body[fn.body.body.length - 1];
+        returned = last?.type === AST_NODE_TYPES.ReturnStatement ? last.argument : undefined;
+      }
+      if (!returned) return false;
+      const node = skipTypeWrappers(returned);
+      return handlesRejection(node) || isTaskHelperCall(node) || isTaskHelperCall(promiseChainRoot(node));
+    }
+
+    /** Whether calling `callback` yields a promise that nobody handles. */
+    function isDroppedPromiseCallback(callback: TSESTree.CallExpressionArgument): boolean {
+      if (callback.type === AST_NODE_TYPES.SpreadElement) return false;
+      const node = unbound(callback);
+      if (isFunctionNode(node)) {
+        if (node.generator) return false;
+        if (node.async) return true;
+        if (returnsHandledPromise(node)) return false;
+      } else if (node.type !== AST_NODE_TYPES.Identifier && node.type !== AST_NODE_TYPES.MemberExpression) {
+        return false;
+      }
+      return promises.isPromiseReturningFunction(node);
     }
 
     return {
@@ -329,16 +471,26 @@ export default createRule<Options, MessageIds>({
       'UnaryExpression[operator="void"]'(node: TSESTree.UnaryExpression) {
         checkDropped(node.argument, node);
       },
+      [UWS_SELECTOR](node: TSESTree.CallExpression) {
+        const behaviour = node.arguments[1] && skipTypeWrappers(node.arguments[1]);
+        if (behaviour?.type !== AST_NODE_TYPES.ObjectExpression) return;
+        for (const property of behaviour.properties) {
+          if (property.type !== AST_NODE_TYPES.Property || property.kind !== 'init') continue;
+          const key = staticKeyName(property);
+          if (key === undefined || !UWS_HANDLERS.has(key) || !isDroppedPromiseCallback(property.value as TSESTree.Expression)) continue;
+          context.report({ node: property, messageId: 'asyncListener', data: { sink: `uWebSockets.js \`${key}\`` } });
+        }
+      },
       // Narrow selectors: this runs on a handful of calls instead of every call in the file.
       [CALLBACK_SINK_SELECTOR](node: TSESTree.CallExpression) {
-        const sink = callbackSinkName(node);
-        const callback = node.arguments[0];
-        if (!sink || !callback || callback.type === AST_NODE_TYPES.SpreadElement) return;
-        const fn = skipTypeWrappers(callback);
-        const isAsyncLiteral = isFunctionNode(fn) && fn.async && !fn.generator;
-        if (isAsyncLiteral || promises.isPromiseReturningFunction(callback)) {
-          context.report({ node: callback, messageId: 'asyncCallback', data: { sink } });
-        }
+        const sink = callbackSink(node);
+        const callback = sink?.callbacks.find(isDroppedPromiseCallback);
+        if (!sink || !callback) return;
+        context.report({
+          loc: { start: sink.at.loc.start, end: callback.loc.end },
+          messageId: sink.kind === 'listener' ? 'asyncListener' : 'asyncCallback',
+          data: { sink: sink.name() },
+        });
       },
     };
   },

@@ -77,6 +77,42 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
     { code: 'function setTimeout(fn: () => unknown) { fn(); }\nsetTimeout(async () => {});' },
     { code: 'items.forEach(async function* (item) { yield item; });' },
     { code: 'setTimeout(...args);' },
+    // Listeners that are plain functions, or whose promise already handles its rejection.
+    { code: "socket.on('login', (data) => { check(data).catch(log); });" },
+    { code: "async function check(data: unknown) {}\nsocket.on('login', (data) => check(data).catch(log));" },
+    { code: "async function check(data: unknown) {}\nsocket.on('login', function (data) { return check(data).then(ok, fail); });" },
+    { code: "async function load() {}\nsetTimeout(() => load().catch(log), 10);" },
+    { code: "import { createNamedTask } from '@ghostguard/runtime';\nprocess.on('SIGTERM', () => createNamedTask('stop', () => server.close()));" },
+    { code: "emitter.on('data', handler);" },
+    { code: "emitter.on('data', this.handle);" },
+    { code: "emitter.on('data', async function* () {});" },
+    { code: "emitter.on('data');" },
+    { code: "emitter.on('data', ...listeners);" },
+    // uWebSockets.js behaviours: plain handlers, handlers outside a behaviour object.
+    { code: "app.ws('/*', { open: (ws) => { join(ws).catch(log); }, idleTimeout: 60 });" },
+    { code: "app.ws('/*', behaviour);\napp.ws({ open: async () => {} });\napp.ws('/*', { onOpen: async () => {} });" },
+    // Emitters that route listener rejections to 'error'.
+    { code: "import { EventEmitter } from 'node:events';\nconst bus = new EventEmitter({ captureRejections: true });\nbus.on('job', async () => { await run(); });" },
+    { code: "import { Telegraf } from 'telegraf';\nconst bot = new Telegraf(token);\nbot.on('message', async (ctx) => { await ctx.reply('hi'); });" },
+    { code: "const { Bot } = require('grammy');\nconst bot = new Bot(token);\nbot.on('message', async (ctx) => { await ctx.reply('hi'); });" },
+    // Frameworks that await what their handlers return: not listener registrations.
+    { code: "app.get('/users', async (req, res) => { res.json(await load()); });" },
+    { code: "fastify.addHook('onRequest', async (request) => { await auth(request); });" },
+    { code: "app.use(async (ctx, next) => { await next(); });" },
+    { code: "router.on('GET', '/health', async (req, res) => { res.end(); });" },
+    { code: "io.on('connection', (socket) => { socket.emit('hello'); });" },
+    // Already settled: nothing runs, nothing can reject.
+    { code: 'Promise.resolve();' },
+    { code: 'Promise.resolve(42);' },
+    { code: 'void Promise.resolve(cached);' },
+    // Callees known to return nothing.
+    { code: "function report(message: string) { console.log(message); }\nreport('x');" },
+    { code: 'class Pool { private active = true; stop() { this.active = false; } close() { this.stop(); } }' },
+    { code: "const api = { send(message: string) { socket.write(message); } };\napi.send('x');" },
+    // Stored and handled later in the same function.
+    { code: 'async function load() {}\nasync function main() {\n  const pending = load();\n  prepare();\n  await pending;\n}' },
+    { code: 'async function load() {}\nfunction main() {\n  const pending = load();\n  prepare();\n  pending.catch(log);\n}' },
+    { code: 'async function load() {}\nasync function main() {\n  const pending = load();\n  await Promise.all([pending, prepare()]);\n}' },
   ],
   invalid: [
     // Same-file functions: declarations, arrows, function expressions, annotations, JSDoc.
@@ -530,7 +566,7 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
     // Async callbacks whose promises are dropped by the caller.
     {
       code: 'items.forEach(async (item) => { await save(item); });',
-      errors: [{ messageId: 'asyncCallback', data: { sink: 'forEach' }, column: 15 }],
+      errors: [{ messageId: 'asyncCallback', data: { sink: 'forEach' }, column: 7 }],
     },
     {
       code: 'async function save(item: unknown) {}\nitems.forEach(save);\nitems.forEach((item) => save(item));',
@@ -553,6 +589,112 @@ untypedRuleTester.run('no-detached-task (without types)', rule, {
         { messageId: 'asyncCallback', data: { sink: 'queueMicrotask' } },
         { messageId: 'asyncCallback', data: { sink: 'process.nextTick' } },
         { messageId: 'asyncCallback', data: { sink: 'setTimeout' } },
+      ],
+    },
+    // Event listeners: the emitter drops the promise an async listener returns.
+    {
+      code: "socket.on('login', async (data) => { await check(data); });",
+      errors: [{ messageId: 'asyncListener', data: { sink: "socket.on('login')" }, line: 1, column: 8, endLine: 1, endColumn: 58 }],
+    },
+    {
+      code: "process.on('SIGTERM', async () => { await server.close(); });\nprocess.once('SIGINT', async () => {});",
+      errors: [
+        { messageId: 'asyncListener', data: { sink: "process.on('SIGTERM')" }, line: 1 },
+        { messageId: 'asyncListener', data: { sink: "process.once('SIGINT')" }, line: 2 },
+      ],
+    },
+    {
+      code: "signal.addEventListener('abort', async () => {});\nbus.addListener('a', async () => {});\nbus.prependListener('b', async () => {});\nbus.prependOnceListener('c', async () => {});\nthis.io.on(event, async () => {});",
+      errors: [
+        { messageId: 'asyncListener', data: { sink: "signal.addEventListener('abort')" } },
+        { messageId: 'asyncListener', data: { sink: "bus.addListener('a')" } },
+        { messageId: 'asyncListener', data: { sink: "bus.prependListener('b')" } },
+        { messageId: 'asyncListener', data: { sink: "bus.prependOnceListener('c')" } },
+        { messageId: 'asyncListener', data: { sink: 'this.io.on(…)' } },
+      ],
+    },
+    {
+      // Listeners held in variables and functions declared in the file.
+      code: "async function onMessage(data: unknown) {}\nconst onClose = async () => {};\nws.on('message', onMessage);\nws.on('close', onClose);",
+      errors: [
+        { messageId: 'asyncListener', data: { sink: "ws.on('message')" }, line: 3 },
+        { messageId: 'asyncListener', data: { sink: "ws.on('close')" }, line: 4 },
+      ],
+    },
+    {
+      // A plain listener that returns a same-class async method's promise, or a bound async method.
+      code: "class Worker {\n  async stop() {}\n  async onData() {}\n  start(stream: Stream) {\n    process.on('SIGTERM', () => this.stop());\n    stream.on('data', this.onData.bind(this));\n  }\n}",
+      errors: [
+        { messageId: 'asyncListener', data: { sink: "process.on('SIGTERM')" }, line: 5 },
+        { messageId: 'asyncListener', data: { sink: "stream.on('data')" }, line: 6 },
+      ],
+    },
+    {
+      // Optional calls, chained registrations: the report starts at the method name.
+      code: "receiver?.on('message', async (msg) => {});\nws\n  .on('open', () => {})\n  .on('message', async () => {});",
+      errors: [
+        { messageId: 'asyncListener', data: { sink: "receiver.on('message')" }, line: 1 },
+        { messageId: 'asyncListener', data: { sink: ".on('message')" }, line: 4, column: 4 },
+      ],
+    },
+    {
+      // A body wrapped in try/catch is still reported: the catch block can throw, and the work is untracked.
+      code: "socket.on('job', async (job) => {\n  try {\n    await run(job);\n  } catch (error) {\n    log(error);\n  }\n});",
+      errors: [{ messageId: 'asyncListener', line: 1 }],
+    },
+    {
+      // RxJS and pub/sub subscriptions.
+      code: "changes.subscribe(async () => { await refresh(); });\nredis.subscribe('jobs', async (message) => {});",
+      errors: [
+        { messageId: 'asyncListener', data: { sink: 'subscribe' }, line: 1 },
+        { messageId: 'asyncListener', data: { sink: 'subscribe' }, line: 2 },
+      ],
+    },
+    {
+      // uWebSockets.js calls its behaviour handlers and drops what they return.
+      code: "app.ws('/*', {\n  open: async (ws) => { await join(ws); },\n  message: (ws, data) => { handle(data); },\n  async close(ws) { await leave(ws); },\n});",
+      errors: [
+        { messageId: 'asyncListener', data: { sink: 'uWebSockets.js `open`' }, line: 2, column: 3 },
+        { messageId: 'asyncListener', data: { sink: 'uWebSockets.js `close`' }, line: 4 },
+      ],
+    },
+    // Timers: the report starts at the timer's name, on the call's line.
+    {
+      code: 'class Poller {\n  #timer: unknown;\n  async #poll() {}\n  start() {\n    this.#timer = setInterval(\n      () => this.#poll(),\n      1000,\n    );\n  }\n}',
+      errors: [{ messageId: 'asyncCallback', data: { sink: 'setInterval' }, line: 5, column: 19, endLine: 6 }],
+    },
+    {
+      code: "clock.setTimeout(async () => { await refresh(); }, 10);\nthis.timers.setInterval(async () => {}, 10);",
+      errors: [
+        { messageId: 'asyncCallback', data: { sink: 'setTimeout' } },
+        { messageId: 'asyncCallback', data: { sink: 'setInterval' } },
+      ],
+    },
+    {
+      code: "import { setTimeout as later } from 'node:timers';\nimport { setImmediate } from 'timers';\nsetImmediate(async () => {});",
+      errors: [{ messageId: 'asyncCallback', data: { sink: 'setImmediate' }, line: 3 }],
+    },
+    // Not already settled: `Promise.resolve(load())` adopts `load()`; a dropped rejection is unhandled.
+    {
+      code: 'async function load() {}\nPromise.resolve(load());',
+      errors: [{ messageId: 'detached', line: 2, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'resolve' }, output: `${IMPORT}async function load() {}\ncreateNamedTask('resolve', () => Promise.resolve(load()));` }] }],
+    },
+    {
+      code: 'Promise.resolve().then(() => work());',
+      errors: [{ messageId: 'detached', suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'resolve' }, output: `${IMPORT}createNamedTask('resolve', () => Promise.resolve().then(() => work()));` }] }],
+    },
+    {
+      // A chain on a stored promise derives a new one, which rejects unhandled even though `pending` is awaited.
+      code: 'async function load() {}\nasync function main() {\n  const pending = load();\n  pending.finally(done);\n  await pending;\n}',
+      errors: [
+        {
+          messageId: 'detached',
+          line: 4,
+          suggestions: [
+            { messageId: 'suggestAwait', output: 'async function load() {}\nasync function main() {\n  const pending = load();\n  await pending.finally(done);\n  await pending;\n}' },
+            { messageId: 'suggestNamedTask', data: { name: 'task' }, output: `${IMPORT}async function load() {}\nasync function main() {\n  const pending = load();\n  createNamedTask('task', () => pending.finally(done));\n  await pending;\n}` },
+          ],
+        },
       ],
     },
     // Options.
@@ -604,8 +746,22 @@ typedRuleTester.run('no-detached-task (with types)', rule, {
     { code: 'declare const p: Promise<number>;\nasync function main() { await p.then((n) => n); }' },
     { code: 'async function load() {}\nconst pending = load();', filename: 'module.mjs' },
     { code: 'async function load() {}\nmodule.exports = load();', filename: 'common.cjs', languageOptions: commonJsLanguageOptions },
+    // Listeners whose type returns no thenable.
+    { code: "declare const emitter: { on(event: string, listener: (data: string) => void): void };\nemitter.on('data', (data: string) => data.length);" },
+    { code: "declare const emitter: { on(event: string, listener: () => void): void };\ndeclare function handle(): void;\nemitter.on('data', handle);" },
+    { code: 'Promise.resolve(1);' },
   ],
   invalid: [
+    {
+      code: "declare const emitter: { on(event: string, listener: () => unknown): void };\ndeclare function handle(): Promise<void>;\nemitter.on('data', handle);",
+      errors: [{ messageId: 'asyncListener', data: { sink: "emitter.on('data')" }, line: 3 }],
+    },
+    {
+      // A Flow-style `async f(): void` in JavaScript: the checker believes the annotation, the rule believes `async`.
+      code: 'class Server {\n  async flush(): void {}\n  close() { this.flush(); }\n}',
+      filename: 'script.js',
+      errors: [{ messageId: 'detached', line: 3, suggestions: [{ messageId: 'suggestNamedTask', data: { name: 'flush' }, output: `${IMPORT}class Server {\n  async flush(): void {}\n  close() { createNamedTask('flush', () => this.flush()); }\n}` }] }],
+    },
     // Thenables the file's syntax does not reveal.
     {
       code: 'declare const api: { get(): Promise<number> };\napi.get();',
