@@ -228,6 +228,12 @@ untypedRuleTester.run('no-dynamic-metric-labels (metrics imported from another m
       errors: [{ messageId: 'dynamicLabelValue' }],
     },
     {
+      name: 'ESM named import of an exported Counter, labels in a variable',
+      filename: tsFile,
+      code: "import { requests } from './classes/metrics.js';\nexport function done(req: { params: { userId: string } }) {\n  const labels = { route: req.params.userId };\n  requests.inc(labels);\n}",
+      errors: [{ messageId: 'dynamicLabelValue' }],
+    },
+    {
       name: 'ESM namespace import of the metrics module',
       filename: tsFile,
       code: "import * as metrics from './classes/metrics.js';\nexport function done(userId: string) { metrics.requests.labels(userId, 'ok').inc(); }",
