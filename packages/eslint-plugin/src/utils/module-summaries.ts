@@ -19,6 +19,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AST_NODE_TYPES, AST_TOKEN_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { AnyRuleContext } from './type-services.js';
+import { skipTypeWrappers } from './module-bindings.js';
+import { alwaysExits } from './statement-exits.js';
 import localRequire from './local-require.cjs';
 
 // ------------------------------------------------------------------------------------------------
@@ -525,23 +527,6 @@ function stringValue(node: TSESTree.Node | null | undefined): string | undefined
   return undefined;
 }
 
-function skipWrappers(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  for (;;) {
-    switch (current.type) {
-      case AST_NODE_TYPES.TSNonNullExpression:
-      case AST_NODE_TYPES.TSAsExpression:
-      case AST_NODE_TYPES.TSTypeAssertion:
-      case AST_NODE_TYPES.TSSatisfiesExpression:
-      case AST_NODE_TYPES.TSInstantiationExpression:
-      case AST_NODE_TYPES.ChainExpression:
-        current = current.expression;
-        break;
-      default:
-        return current;
-    }
-  }
-}
 
 function propertyName(member: TSESTree.MemberExpression): string | undefined {
   if (!member.computed) return member.property.type === AST_NODE_TYPES.Identifier ? member.property.name : undefined;
@@ -559,7 +544,7 @@ function keyName(node: { key: TSESTree.Node; computed: boolean }): string | unde
 
 /** `require('x')` → `'x'`. */
 function requireSpecifier(node: TSESTree.Node): string | undefined {
-  const call = skipWrappers(node);
+  const call = skipTypeWrappers(node);
   if (
     call.type !== AST_NODE_TYPES.CallExpression ||
     call.callee.type !== AST_NODE_TYPES.Identifier ||
@@ -573,7 +558,7 @@ function requireSpecifier(node: TSESTree.Node): string | undefined {
 
 /** `require('x').a.b` → `{ specifier: 'x', path: ['a', 'b'] }`. */
 function requirePath(node: TSESTree.Node): { specifier: string; path: string[] } | undefined {
-  const inner = skipWrappers(node);
+  const inner = skipTypeWrappers(node);
   const specifier = requireSpecifier(inner);
   if (specifier !== undefined) return { specifier, path: [] };
   if (inner.type !== AST_NODE_TYPES.MemberExpression) return undefined;
@@ -905,25 +890,6 @@ function isSignalParam(param: TSESTree.Parameter): boolean {
   );
 }
 
-/** Whether control never reaches the end of `statement` (returns and throws in tail position). */
-function alwaysExits(statement: TSESTree.Statement): boolean {
-  switch (statement.type) {
-    case AST_NODE_TYPES.ReturnStatement:
-    case AST_NODE_TYPES.ThrowStatement:
-      return true;
-    case AST_NODE_TYPES.BlockStatement: {
-      const last = statement.body[statement.body.length - 1];
-      return last !== undefined && alwaysExits(last);
-    }
-    case AST_NODE_TYPES.IfStatement:
-      return statement.alternate !== null && alwaysExits(statement.consequent) && alwaysExits(statement.alternate);
-    case AST_NODE_TYPES.TryStatement:
-      if (statement.finalizer && alwaysExits(statement.finalizer)) return true;
-      return alwaysExits(statement.block) && (statement.handler === null || alwaysExits(statement.handler.body));
-    default:
-      return false;
-  }
-}
 
 /** Calls `visit` on every node under `root` that runs as part of it (not inside nested functions unless `intoFunctions`). */
 function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => void, intoFunctions: boolean): void {
@@ -997,7 +963,7 @@ class ModuleAnalysis {
   /** The member `name` of the value of `node`, computing only that member where the syntax allows. */
   private memberValue(node: TSESTree.Node, name: string): ExportSummary | undefined {
     if (this.depth > MAX_DEPTH) return undefined;
-    const inner = skipWrappers(node);
+    const inner = skipTypeWrappers(node);
     if (inner.type === AST_NODE_TYPES.ObjectExpression) {
       let found: ExportSummary | undefined;
       for (const property of inner.properties) {
@@ -1066,7 +1032,7 @@ class ModuleAnalysis {
     if (this.depth > MAX_DEPTH) return undefined;
     this.depth += 1;
     try {
-      const inner = skipWrappers(node);
+      const inner = skipTypeWrappers(node);
       if (isFunctionLike(inner)) return this.functionSummary(inner, ownerStart);
       return this.valueOfInner(inner);
     } finally {
@@ -1173,8 +1139,8 @@ class ModuleAnalysis {
       if (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.TSAbstractMethodDefinition) {
         if (member.kind !== 'method') continue;
         (member.static ? statics : instance).set(name, this.functionSummary(member.value, member.range[0]));
-      } else if (member.value && isFunctionLike(skipWrappers(member.value))) {
-        (member.static ? statics : instance).set(name, this.functionSummary(skipWrappers(member.value) as FunctionLike, member.range[0]));
+      } else if (member.value && isFunctionLike(skipTypeWrappers(member.value))) {
+        (member.static ? statics : instance).set(name, this.functionSummary(skipTypeWrappers(member.value) as FunctionLike, member.range[0]));
       } else {
         const pointer = this.typedInstance(member.typeAnnotation) ?? this.constructedInstance(member.value);
         if (pointer) (member.static ? statics : instance).set(name, pointer);
@@ -1196,7 +1162,7 @@ class ModuleAnalysis {
 
   /** `new C(…)` with a top-level `C`: an instance pointer (resolved only when asked). */
   private constructedInstance(value: TSESTree.Node | null | undefined): ExportSummary | undefined {
-    const node = value && skipWrappers(value);
+    const node = value && skipTypeWrappers(value);
     if (node?.type !== AST_NODE_TYPES.NewExpression || node.callee.type !== AST_NODE_TYPES.Identifier) return undefined;
     return this.info.locals.has(node.callee.name) ? { kind: 'instance', file: this.record.file, local: node.callee.name } : undefined;
   }
@@ -1220,7 +1186,7 @@ class ModuleAnalysis {
 
   /** The module and property path an identifier or member chain denotes through this module's imports. */
   private externalPath(node: TSESTree.Node): { specifier: string; path: readonly string[] } | undefined {
-    const inner = skipWrappers(node);
+    const inner = skipTypeWrappers(node);
     if (inner.type === AST_NODE_TYPES.Identifier) {
       const binding = this.info.locals.get(inner.name);
       return binding?.kind === 'import' ? { specifier: binding.specifier, path: binding.path } : undefined;
@@ -1236,7 +1202,7 @@ class ModuleAnalysis {
   }
 
   private metricSummary(metricType: MetricType, node: TSESTree.NewExpression): ExportSummary {
-    const config = node.arguments[0] && skipWrappers(node.arguments[0]);
+    const config = node.arguments[0] && skipTypeWrappers(node.arguments[0]);
     let name: string | undefined;
     let labelNames: string[] | undefined;
     if (config?.type === AST_NODE_TYPES.ObjectExpression) {
@@ -1266,7 +1232,7 @@ class ModuleAnalysis {
   }
 
   private isCallbackSetTimeout(node: TSESTree.Node): boolean {
-    const inner = skipWrappers(node);
+    const inner = skipTypeWrappers(node);
     if (inner.type === AST_NODE_TYPES.Identifier) {
       if (inner.name !== 'setTimeout') return false;
       const binding = this.info.locals.get('setTimeout');
@@ -1365,12 +1331,12 @@ class ModuleAnalysis {
     if (declaration === fn) return true;
     return (
       declaration?.type === AST_NODE_TYPES.VariableDeclaration &&
-      declaration.declarations.some((d) => d.init !== null && skipWrappers(d.init) === fn)
+      declaration.declarations.some((d) => d.init !== null && skipTypeWrappers(d.init) === fn)
     );
   }
 
   private isPromiseExpression(expression: TSESTree.Node, fn: FunctionLike): boolean {
-    const node = skipWrappers(expression);
+    const node = skipTypeWrappers(expression);
     switch (node.type) {
       case AST_NODE_TYPES.NewExpression:
         return node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'Promise';
@@ -1383,7 +1349,7 @@ class ModuleAnalysis {
       case AST_NODE_TYPES.LogicalExpression:
         return this.isPromiseExpression(node.left, fn) || this.isPromiseExpression(node.right, fn);
       case AST_NODE_TYPES.CallExpression: {
-        const callee = skipWrappers(node.callee);
+        const callee = skipTypeWrappers(node.callee);
         if (callee.type === AST_NODE_TYPES.MemberExpression) {
           const name = propertyName(callee);
           if (name === 'then' || name === 'catch' || name === 'finally') return true;
@@ -1421,7 +1387,7 @@ class ModuleAnalysis {
   private sleepShape(fn: FunctionLike): SleepShape | undefined {
     if (!fn.body) return undefined;
     const sole = this.soleResult(fn);
-    const soleInner = sole && skipWrappers(sole.type === AST_NODE_TYPES.AwaitExpression ? sole.argument : sole);
+    const soleInner = sole && skipTypeWrappers(sole.type === AST_NODE_TYPES.AwaitExpression ? sole.argument : sole);
     let delay: TSESTree.Node | undefined;
     let exact = false;
     if (soleInner) {
@@ -1436,7 +1402,7 @@ class ModuleAnalysis {
           if (delay) return;
           const candidate =
             node.type === AST_NODE_TYPES.ReturnStatement ? node.argument : node.type === AST_NODE_TYPES.AwaitExpression ? node.argument : undefined;
-          if (candidate) delay = this.timerDelay(skipWrappers(candidate), fn);
+          if (candidate) delay = this.timerDelay(skipTypeWrappers(candidate), fn);
         },
         false,
       );
@@ -1448,14 +1414,14 @@ class ModuleAnalysis {
           if (statement.type !== AST_NODE_TYPES.VariableDeclaration) continue;
           for (const declarator of statement.declarations) {
             if (declarator.init && !delay && declarator.id.type === AST_NODE_TYPES.Identifier && declarator.id.name === returned) {
-              delay = this.timerDelay(skipWrappers(declarator.init), fn);
+              delay = this.timerDelay(skipTypeWrappers(declarator.init), fn);
             }
           }
         }
       }
     }
     if (!delay) return undefined;
-    const delayNode = skipWrappers(delay);
+    const delayNode = skipTypeWrappers(delay);
     if (delayNode.type !== AST_NODE_TYPES.Identifier) return undefined;
     const delayParam = fn.params.findIndex((p) => paramName(p) === delayNode.name);
     const param = fn.params[delayParam];
@@ -1487,8 +1453,8 @@ class ModuleAnalysis {
     }
     if (node.type !== AST_NODE_TYPES.CallExpression) return undefined;
     // `.then()` on a timer: still resolves after it.
-    const callee = skipWrappers(node.callee);
-    if (callee.type === AST_NODE_TYPES.MemberExpression && propertyName(callee) === 'then') return this.timerDelay(skipWrappers(callee.object), fn);
+    const callee = skipTypeWrappers(node.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && propertyName(callee) === 'then') return this.timerDelay(skipTypeWrappers(callee.object), fn);
     if (this.isPromiseTimer(callee)) return node.arguments[0];
     if (callee.type === AST_NODE_TYPES.Identifier && fn.params.some((p) => paramName(p) === callee.name)) return undefined;
     const called = this.valueOf(callee);

@@ -13,6 +13,7 @@ import {
   type ModuleReference,
 } from './module-bindings.js';
 import { getTypeServices, type AnyRuleContext } from './type-services.js';
+import { alwaysExits } from './statement-exits.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
@@ -730,25 +731,6 @@ export function createPromiseRecognizer(context: AnyRuleContext): PromiseRecogni
   };
 }
 
-/** Whether control never reaches the end of `statement` (approximate: returns and throws in tail position). */
-function alwaysExits(statement: TSESTree.Statement): boolean {
-  switch (statement.type) {
-    case AST_NODE_TYPES.ReturnStatement:
-    case AST_NODE_TYPES.ThrowStatement:
-      return true;
-    case AST_NODE_TYPES.BlockStatement: {
-      const last = statement.body[statement.body.length - 1];
-      return last !== undefined && alwaysExits(last);
-    }
-    case AST_NODE_TYPES.IfStatement:
-      return statement.alternate !== null && alwaysExits(statement.consequent) && alwaysExits(statement.alternate);
-    case AST_NODE_TYPES.TryStatement:
-      if (statement.finalizer && alwaysExits(statement.finalizer)) return true;
-      return alwaysExits(statement.block) && (statement.handler === null || alwaysExits(statement.handler.body));
-    default:
-      return false;
-  }
-}
 
 function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
