@@ -856,14 +856,15 @@ function typeAnnotationIsPromise(type: TSESTree.TypeNode | undefined): boolean {
   );
 }
 
-type FunctionLike =
+/** Anything that can be called and has a body (or at least a signature) we can read. */
+export type FunctionNode =
   | TSESTree.ArrowFunctionExpression
   | TSESTree.FunctionDeclaration
   | TSESTree.FunctionExpression
   | TSESTree.TSDeclareFunction
   | TSESTree.TSEmptyBodyFunctionExpression;
 
-function isFunctionLike(node: TSESTree.Node): node is FunctionLike {
+export function isFunctionNode(node: TSESTree.Node): node is FunctionNode {
   return (
     node.type === AST_NODE_TYPES.ArrowFunctionExpression ||
     node.type === AST_NODE_TYPES.FunctionDeclaration ||
@@ -904,7 +905,7 @@ function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => void, intoFun
       for (const child of children) {
         if (typeof child !== 'object' || child === null || typeof (child as { type?: unknown }).type !== 'string') continue;
         const childNode = child as TSESTree.Node;
-        if (!intoFunctions && (isFunctionLike(childNode) || childNode.type === AST_NODE_TYPES.ClassBody)) continue;
+        if (!intoFunctions && (isFunctionNode(childNode) || childNode.type === AST_NODE_TYPES.ClassBody)) continue;
         stack.push(childNode);
       }
     }
@@ -918,13 +919,13 @@ function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => void, intoFun
 function isSimpleTimerPromise(node: TSESTree.Node): boolean {
   if (node.type !== AST_NODE_TYPES.NewExpression) return true;
   const executor = node.arguments[0];
-  if (!executor || !isFunctionLike(executor) || !executor.body) return false;
+  if (!executor || !isFunctionNode(executor) || !executor.body) return false;
   return executor.body.type !== AST_NODE_TYPES.BlockStatement || executor.body.body.length === 1;
 }
 
 /** Questions about one module, within one `Resolution`. */
 class ModuleAnalysis {
-  private readonly functionCache = new Map<FunctionLike, ExportSummary>();
+  private readonly functionCache = new Map<FunctionNode, ExportSummary>();
   private depth = 0;
 
   constructor(
@@ -1033,7 +1034,7 @@ class ModuleAnalysis {
     this.depth += 1;
     try {
       const inner = skipTypeWrappers(node);
-      if (isFunctionLike(inner)) return this.functionSummary(inner, ownerStart);
+      if (isFunctionNode(inner)) return this.functionSummary(inner, ownerStart);
       return this.valueOfInner(inner);
     } finally {
       this.depth -= 1;
@@ -1041,7 +1042,7 @@ class ModuleAnalysis {
   }
 
   private valueOfInner(node: TSESTree.Node): ExportSummary | undefined {
-    if (isFunctionLike(node)) return this.functionSummary(node);
+    if (isFunctionNode(node)) return this.functionSummary(node);
     switch (node.type) {
       case AST_NODE_TYPES.Identifier:
         return this.local(node.name);
@@ -1139,8 +1140,8 @@ class ModuleAnalysis {
       if (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.TSAbstractMethodDefinition) {
         if (member.kind !== 'method') continue;
         (member.static ? statics : instance).set(name, this.functionSummary(member.value, member.range[0]));
-      } else if (member.value && isFunctionLike(skipTypeWrappers(member.value))) {
-        (member.static ? statics : instance).set(name, this.functionSummary(skipTypeWrappers(member.value) as FunctionLike, member.range[0]));
+      } else if (member.value && isFunctionNode(skipTypeWrappers(member.value))) {
+        (member.static ? statics : instance).set(name, this.functionSummary(skipTypeWrappers(member.value) as FunctionNode, member.range[0]));
       } else {
         const pointer = this.typedInstance(member.typeAnnotation) ?? this.constructedInstance(member.value);
         if (pointer) (member.static ? statics : instance).set(name, pointer);
@@ -1260,7 +1261,7 @@ class ModuleAnalysis {
   // --------------------------------------------------------------------------------------------
 
   /** `ownerStart`: where the JSDoc of the function would end (its class member or property). */
-  functionSummary(fn: FunctionLike, ownerStart?: number): ExportSummary {
+  functionSummary(fn: FunctionNode, ownerStart?: number): ExportSummary {
     const cached = this.functionCache.get(fn);
     if (cached) return cached;
     // Recursion inside the module: assume nothing while computing.
@@ -1273,7 +1274,7 @@ class ModuleAnalysis {
     return summary;
   }
 
-  private returnsPromise(fn: FunctionLike, ownerStart?: number): boolean {
+  private returnsPromise(fn: FunctionNode, ownerStart?: number): boolean {
     if (fn.async) return true;
     if (fn.returnType) return typeAnnotationIsPromise(fn.returnType.typeAnnotation);
     if (this.hasJsDocPromiseReturn(ownerStart ?? this.ownerStart(fn))) return true;
@@ -1311,7 +1312,7 @@ class ModuleAnalysis {
   }
 
   /** Where the JSDoc of `fn` would end: before `export const x = …`, the method, or the function. */
-  private ownerStart(fn: FunctionLike): number {
+  private ownerStart(fn: FunctionNode): number {
     let start = fn.range[0];
     // Without parent pointers, search the top level for the statement containing `fn`.
     for (const statement of this.info.program.body) {
@@ -1325,7 +1326,7 @@ class ModuleAnalysis {
     return start;
   }
 
-  private isTopLevelOwnerOf(statement: TSESTree.Node, fn: FunctionLike): boolean {
+  private isTopLevelOwnerOf(statement: TSESTree.Node, fn: FunctionNode): boolean {
     const declaration =
       statement.type === AST_NODE_TYPES.ExportNamedDeclaration || statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ? statement.declaration : statement;
     if (declaration === fn) return true;
@@ -1335,7 +1336,7 @@ class ModuleAnalysis {
     );
   }
 
-  private isPromiseExpression(expression: TSESTree.Node, fn: FunctionLike): boolean {
+  private isPromiseExpression(expression: TSESTree.Node, fn: FunctionNode): boolean {
     const node = skipTypeWrappers(expression);
     switch (node.type) {
       case AST_NODE_TYPES.NewExpression:
@@ -1368,7 +1369,7 @@ class ModuleAnalysis {
   }
 
   /** The single expression a function body returns: `=> x`, `{ return x; }`. */
-  private soleResult(fn: FunctionLike): TSESTree.Node | undefined {
+  private soleResult(fn: FunctionNode): TSESTree.Node | undefined {
     if (!fn.body) return undefined;
     if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return fn.body;
     const statements = fn.body.body;
@@ -1384,7 +1385,7 @@ class ModuleAnalysis {
    * `timers/promises` `setTimeout`, or another sleep function) is returned or awaited, and the
    * timer's delay is a parameter.
    */
-  private sleepShape(fn: FunctionLike): SleepShape | undefined {
+  private sleepShape(fn: FunctionNode): SleepShape | undefined {
     if (!fn.body) return undefined;
     const sole = this.soleResult(fn);
     const soleInner = sole && skipTypeWrappers(sole.type === AST_NODE_TYPES.AwaitExpression ? sole.argument : sole);
@@ -1434,11 +1435,11 @@ class ModuleAnalysis {
   }
 
   /** The delay of the timer a promise expression waits for, if it is a sleep. */
-  private timerDelay(node: TSESTree.Node, fn: FunctionLike): TSESTree.Node | undefined {
+  private timerDelay(node: TSESTree.Node, fn: FunctionNode): TSESTree.Node | undefined {
     if (node.type === AST_NODE_TYPES.NewExpression) {
       if (node.callee.type !== AST_NODE_TYPES.Identifier || node.callee.name !== 'Promise') return undefined;
       const executor = node.arguments[0];
-      if (!executor || !isFunctionLike(executor) || !executor.body) return undefined;
+      if (!executor || !isFunctionNode(executor) || !executor.body) return undefined;
       let delay: TSESTree.Node | undefined;
       walk(
         executor.body,

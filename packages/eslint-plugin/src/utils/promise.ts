@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, AST_TOKEN_TYPES, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type * as ts from 'typescript';
-import { getModuleSummaries, type ExportSummary, type ModuleSummaries } from './module-summaries.js';
+import { getModuleSummaries, isFunctionNode, type ExportSummary, type FunctionNode, type ModuleSummaries } from './module-summaries.js';
 import {
   isBuiltinModule,
   isEffectivelyConst,
@@ -17,13 +17,9 @@ import { alwaysExits } from './statement-exits.js';
 
 const { DefinitionType } = TSESLint.Scope;
 
-/** Anything that can be called and has a body (or at least a signature) we can read. */
-export type FunctionNode =
-  | TSESTree.ArrowFunctionExpression
-  | TSESTree.FunctionDeclaration
-  | TSESTree.FunctionExpression
-  | TSESTree.TSDeclareFunction
-  | TSESTree.TSEmptyBodyFunctionExpression;
+// Declared with the module summaries, which read functions the same way; the rules import them from here.
+export { isFunctionNode, type FunctionNode };
+
 
 /** `then`, `catch` and `finally`: calling one of these on a promise yields a new promise. */
 export type PromiseMethod = 'then' | 'catch' | 'finally';
@@ -120,16 +116,6 @@ export function promiseChainRoot(node: TSESTree.Node): TSESTree.Node {
     current = skipTypeWrappers(link.receiver);
   }
   return current;
-}
-
-export function isFunctionNode(node: TSESTree.Node): node is FunctionNode {
-  return (
-    node.type === AST_NODE_TYPES.ArrowFunctionExpression ||
-    node.type === AST_NODE_TYPES.FunctionDeclaration ||
-    node.type === AST_NODE_TYPES.FunctionExpression ||
-    node.type === AST_NODE_TYPES.TSDeclareFunction ||
-    node.type === AST_NODE_TYPES.TSEmptyBodyFunctionExpression
-  );
 }
 
 /** `Promise<T>`, `PromiseLike<T>`, or a union containing one of them. */
